@@ -1,0 +1,137 @@
+"""What an LLM feature costs: per request, per day and month, over a conversation, across models.
+
+Money is computed with Decimal from the prices as written in the data, so the seed's
+figures come out exactly (10,000 requests on GPT-3.5 Turbo are $10, not $9.999999).
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .errors import RequestError
+from .knowledge import Knowledge, Model, PriceSet
+
+DAYS_PER_MONTH = 30
+_PER_TOKEN = {"per-1k": Decimal(1000), "per-1m": Decimal(1_000_000)}
+
+
+def price_set(k: Knowledge, set_id: str | None) -> PriceSet:
+    set_id = set_id or k.default_price_set
+    if set_id not in k.price_sets:
+        raise RequestError("unknown-price-set",
+                           f"There is no price set '{set_id}'. Choose one of: {', '.join(k.price_sets)}.")
+    return k.price_sets[set_id]
+
+
+def model(prices: PriceSet, model_id: str) -> Model:
+    if model_id in prices.models:
+        return prices.models[model_id]
+    close = difflib.get_close_matches(model_id.lower(), list(prices.models), n=4, cutoff=0.5)
+    close += [m for m in prices.models if model_id.lower() in m and m not in close][: 4 - len(close)]
+    hint = f" Did you mean {', '.join(close)}?" if close else " List the models with: whatmatters models."
+    raise RequestError("unknown-model", f"The price set '{prices.id}' has no model '{model_id}'.{hint}")
+
+
+def _rate(prices: PriceSet, per_unit: float) -> Decimal:
+    """USD per single token."""
+    return Decimal(repr(per_unit)) / _PER_TOKEN[prices.unit]
+
+
+def _usd(value: Decimal) -> float:
+    return float(value)
+
+
+def request_cost(prices: PriceSet, m: Model, input_tokens: int, output_tokens: int,
+                 cached_share: Decimal = Decimal(0)) -> Decimal:
+    """USD for one request; `cached_share` of the input is billed at the cached-input price."""
+    cached_rate = _rate(prices, m.cached_input) if m.cached_input is not None else _rate(prices, m.input)
+    cached = Decimal(input_tokens) * cached_share
+    fresh = Decimal(input_tokens) - cached
+    return fresh * _rate(prices, m.input) + cached * cached_rate + Decimal(output_tokens) * _rate(prices, m.output)
+
+
+def _notes(m: Model, cached_share: Decimal) -> list[str]:
+    if cached_share and m.cached_input is None:
+        return [f"{m.name} has no cached-input price in this set, so all input is billed at the full rate."]
+    return []
+
+
+def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
+    per_m = _PER_TOKEN["per-1m"]
+    return {"id": m.id, "name": m.name, "provider": m.provider,
+            "input_per_1k": _usd(_rate(prices, m.input) * 1000),
+            "output_per_1k": _usd(_rate(prices, m.output) * 1000),
+            "input_per_1m": _usd(_rate(prices, m.input) * per_m),
+            "output_per_1m": _usd(_rate(prices, m.output) * per_m),
+            "cached_input_per_1m": None if m.cached_input is None else _usd(_rate(prices, m.cached_input) * per_m),
+            "context_window": m.context_window, "effective": m.effective or prices.effective}
+
+
+def cost(k: Knowledge, set_id: str | None, model_id: str, input_tokens: int, output_tokens: int,
+         requests: int, requests_per_day: int | None, cached_share: Decimal) -> dict[str, Any]:
+    prices = price_set(k, set_id)
+    m = model(prices, model_id)
+    one = request_cost(prices, m, input_tokens, output_tokens, cached_share)
+    result: dict[str, Any] = {
+        "set": prices.id, "model": model_view(prices, m), "input_tokens": input_tokens,
+        "output_tokens": output_tokens, "requests": requests, "cached_share": float(cached_share),
+        "per_request_usd": _usd(one), "total_usd": _usd(one * requests),
+        "per_day_usd": None, "per_month_usd": None, "notes": _notes(m, cached_share),
+    }
+    if requests_per_day is not None:
+        result["requests_per_day"] = requests_per_day
+        result["per_day_usd"] = _usd(one * requests_per_day)
+        result["per_month_usd"] = _usd(one * requests_per_day * DAYS_PER_MONTH)
+        result["days_per_month"] = DAYS_PER_MONTH
+    result["comparison"] = compare(k, prices.id, None, input_tokens, output_tokens, requests, cached_share,
+                                   baseline=m.id)
+    return result
+
+
+def compare(k: Knowledge, set_id: str | None, model_ids: Iterable[str] | None, input_tokens: int,
+            output_tokens: int, requests: int, cached_share: Decimal = Decimal(0),
+            baseline: str | None = None) -> dict[str, Any]:
+    """Every chosen model's cost for the same work, cheapest first, and what switching saves."""
+    prices = price_set(k, set_id)
+    chosen = [model(prices, i) for i in model_ids] if model_ids else list(prices.models.values())
+    totals = {m.id: request_cost(prices, m, input_tokens, output_tokens, cached_share) * requests for m in chosen}
+    rows = sorted(chosen, key=lambda m: (totals[m.id], m.id))
+    base = model(prices, baseline) if baseline else rows[-1]
+    base_total = totals.get(base.id, request_cost(prices, base, input_tokens, output_tokens, cached_share) * requests)
+    cheapest = rows[0]
+    saving = base_total - totals[cheapest.id]
+    return {
+        "set": prices.id, "requests": requests, "input_tokens": input_tokens, "output_tokens": output_tokens,
+        "rows": [{"id": m.id, "name": m.name, "total_usd": _usd(totals[m.id]),
+                  "times_cheapest": _usd(totals[m.id] / totals[cheapest.id]) if totals[cheapest.id] else None}
+                 for m in rows],
+        "baseline": base.id, "cheapest": cheapest.id, "saving_usd": _usd(saving),
+        "saving_share": _usd(saving / base_total) if base_total else 0.0,
+    }
+
+
+def conversation(k: Knowledge, set_id: str | None, model_id: str, turns: int, system: int, user: int,
+                 reply: int, cached_share: Decimal = Decimal(0)) -> dict[str, Any]:
+    """A chat that resends its whole history: turn i sends s + u + (i-1)(u+a) input tokens."""
+    prices = price_set(k, set_id)
+    m = model(prices, model_id)
+    series = []
+    cumulative = Decimal(0)
+    for turn in range(1, turns + 1):
+        sent = system + user + (turn - 1) * (user + reply)
+        turn_cost = request_cost(prices, m, sent, reply, cached_share)
+        cumulative += turn_cost
+        series.append({"turn": turn, "input_tokens": sent, "output_tokens": reply,
+                       "cost_usd": _usd(turn_cost), "cumulative_usd": _usd(cumulative)})
+    input_total = turns * system + turns * user + (user + reply) * turns * (turns - 1) // 2
+    without_history = request_cost(prices, m, system + user, reply, cached_share) * turns
+    return {
+        "set": prices.id, "model": model_view(prices, m), "turns": turns, "system": system, "user": user,
+        "reply": reply, "cached_share": float(cached_share),
+        "input_tokens": input_total, "output_tokens": turns * reply,
+        "total_usd": _usd(cumulative), "without_history_usd": _usd(without_history),
+        "growth": _usd(cumulative / without_history) if without_history else None,
+        "series": series, "notes": _notes(m, cached_share),
+    }

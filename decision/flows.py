@@ -1,0 +1,95 @@
+"""Question flows: from the answers so far to the next question or a verdict."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Mapping
+
+from .errors import RequestError
+from .knowledge import Flow, Knowledge, Question, any_holds
+
+
+def flow_for(k: Knowledge, topic: str) -> Flow:
+    if topic not in k.flows:
+        close = difflib.get_close_matches(topic, list(k.flows), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else f" Topics: {', '.join(k.flows)}."
+        raise RequestError("unknown-topic", f"There is no question flow about '{topic}'.{hint}")
+    return k.flows[topic]
+
+
+def _step(question: Question, value: str) -> dict[str, Any]:
+    option = question.option(value)
+    if option is None:
+        choices = ", ".join(o.value for o in question.options)
+        raise RequestError("bad-answer", f"'{value}' is not an answer to \"{question.text}\" Choose one of: {choices}.")
+    return {"question": question.id, "text": question.text, "answer": option.value, "label": option.label}
+
+
+def walk(k: Knowledge, topic: str, answers: Mapping[str, str]) -> dict[str, Any]:
+    """Follow the flow from its start using `answers` (question id -> answer value).
+
+    Answers to questions off the path are ignored, so a reader can go back and change one.
+    """
+    flow = flow_for(k, topic)
+    for qid in answers:
+        if qid not in flow.questions:
+            raise RequestError("unknown-question", f"The flow about '{topic}' has no question '{qid}'.")
+    return _follow(k, flow, lambda q: answers.get(q.id))
+
+
+def decide(k: Knowledge, topic: str, signals: Mapping[str, Any]) -> dict[str, Any]:
+    """Answer the flow from measured signals; a question they can't settle takes its if_unknown."""
+    flow = flow_for(k, topic)
+    assumed: list[str] = []
+
+    def answer(q: Question) -> str:
+        measured = any_holds(q.yes_if, signals) if q.yes_if else None
+        if measured is None:
+            assumed.append(q.id)
+            return q.if_unknown
+        return "yes" if measured else "no"
+
+    result = _follow(k, flow, answer)
+    result["assumed"] = assumed
+    return result
+
+
+def _follow(k: Knowledge, flow: Flow, answer_of) -> dict[str, Any]:
+    path: list[dict[str, Any]] = []
+    question = flow.questions[flow.start]
+    while True:
+        value = answer_of(question)
+        if value is None:
+            return {"topic": flow.topic, "title": flow.title, "done": False, "path": path,
+                    "question": question_view(question), "verdict": None}
+        if not isinstance(value, str):
+            raise RequestError("bad-answer", f"The answer to \"{question.text}\" must be text such as 'yes' or 'no'.")
+        path.append(_step(question, value))
+        option = question.option(value)
+        if option.verdict is not None:
+            verdict = k.verdicts[option.verdict]
+            return {"topic": flow.topic, "title": flow.title, "done": True, "path": path, "question": None,
+                    "verdict": {"id": verdict.id, "label": verdict.label, "reason": option.reason,
+                                "summary": verdict.summary}}
+        question = flow.questions[option.next]
+
+
+def question_view(q: Question) -> dict[str, Any]:
+    return {"id": q.id, "text": q.text, "help": q.help,
+            "options": [{"value": o.value, "label": o.label} for o in q.options]}
+
+
+def paths(flow: Flow) -> list[list[tuple[str, str]]]:
+    """Every path through the flow as (question id, answer value) pairs, each ending in a verdict."""
+    out: list[list[tuple[str, str]]] = []
+
+    def go(qid: str, trail: list[tuple[str, str]]) -> None:
+        for o in flow.questions[qid].options:
+            step = trail + [(qid, o.value)]
+            if o.next is None:
+                out.append(step)
+            else:
+                go(o.next, step)
+
+    go(flow.start, [])
+    return out
