@@ -25,10 +25,14 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from . import api, render
-from .knowledge import Knowledge, knowledge
+from .knowledge import Knowledge, knowledge, load
 
 FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*whatmatters\s*$")
-TABLE_OPTIONS = {"stages": (), "add-it-when": (), "never-skip": (), "checklist": ("stage",), "prices": ("set",)}
+# table name -> (options it takes, options it requires)
+TABLE_OPTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "stages": ((), ()), "add-it-when": ((), ()), "never-skip": ((), ()),
+    "checklist": (("stage",), ("stage",)), "prices": (("set",), ()),
+}
 
 
 class FenceError(ValueError):
@@ -41,10 +45,13 @@ def _value(text: str, like: Any) -> Any:
         if text not in ("true", "false"):
             raise ValueError("should be true or false")
         return text == "true"
-    if isinstance(like, int):
-        return int(text.replace("_", "").replace(",", ""))
-    if isinstance(like, float):
-        return float(text)
+    try:
+        if isinstance(like, int):
+            return int(text.replace("_", "").replace(",", ""))
+        if isinstance(like, float):
+            return float(text)
+    except ValueError:
+        raise ValueError("should be a number") from None
     return text
 
 
@@ -58,21 +65,22 @@ def fence_request(options: dict[str, str], k: Knowledge) -> tuple[str, str, dict
     if kind == "table":
         if name not in TABLE_OPTIONS:
             raise FenceError(f"unknown table '{name}' (tables: {', '.join(TABLE_OPTIONS)})")
-        allowed, request = TABLE_OPTIONS[name], {"v": api.VERSION, "op": "table", "name": name}
+        (allowed, required), request = TABLE_OPTIONS[name], {"v": api.VERSION, "op": "table", "name": name}
         defaults: dict[str, Any] = {}
     else:
         if name not in k.widgets:
             raise FenceError(f"unknown widget '{name}' (widgets: {', '.join(k.widgets)})")
         spec = k.widgets[name]
-        allowed, defaults = spec.options, dict(spec.defaults)
-        missing = [o for o in spec.required if o not in options]
-        if missing:
-            raise FenceError(f"widget '{name}' needs the option '{missing[0]}'")
+        allowed, required, defaults = spec.options, spec.required, dict(spec.defaults)
         request = {"v": api.VERSION, "op": spec.op, **defaults}
-    for key, text in options.items():
+    for key in options:
         if key not in allowed:
             known = ", ".join(allowed) if allowed else "none"
             raise FenceError(f"unknown option '{key}' for {kind} '{name}' (options: {known})")
+    missing = [o for o in required if o not in options]
+    if missing:
+        raise FenceError(f"{kind} '{name}' needs the option '{missing[0]}'")
+    for key, text in options.items():
         try:
             request[key] = _value(text, defaults.get(key, ""))
         except ValueError as exc:
@@ -110,6 +118,10 @@ def parse_options(lines: list[str], start: int) -> dict[str, str]:
 class WhatMattersPreprocessor(Preprocessor):
     """Replaces each fence with a placeholder for its rendered HTML, before code fences run."""
 
+    def __init__(self, md: Markdown, k: Knowledge) -> None:
+        super().__init__(md)
+        self.knowledge = k
+
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         i = 0
@@ -124,7 +136,7 @@ class WhatMattersPreprocessor(Preprocessor):
             if end is None:
                 raise FenceError(f"line {i + 1}: the whatmatters fence is never closed")
             try:
-                html = render_fence(parse_options(lines[i + 1:end], i + 1))
+                html = render_fence(parse_options(lines[i + 1:end], i + 1), self.knowledge)
             except FenceError as exc:
                 message = str(exc) if str(exc).startswith("line ") else f"line {i + 1}: {exc}"
                 raise FenceError(f"whatmatters fence at {message}") from None
@@ -136,9 +148,18 @@ class WhatMattersPreprocessor(Preprocessor):
 class WhatMattersExtension(Extension):
     """Adds the ```whatmatters fence to Python-Markdown."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "data_dir": ["", "A copy of decision/data/ to render from instead of the package's own "
+                             "(for previews and tests); empty means the package's data."],
+        }
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        data_dir = self.getConfig("data_dir")
+        k = load(data_dir) if data_dir else knowledge()
         # Above fenced_code (25) and pymdownx.superfences (also 25), so they never see ours.
-        md.preprocessors.register(WhatMattersPreprocessor(md), "whatmatters", 30)
+        md.preprocessors.register(WhatMattersPreprocessor(md, k), "whatmatters", 30)
 
 
 def makeExtension(**kwargs: Any) -> WhatMattersExtension:  # noqa: N802 - Python-Markdown's name

@@ -59,7 +59,7 @@ def _table(head: list[str], rows: list[list[str]], cls: str) -> str:
 def _stages_table(k: Knowledge, result: dict[str, Any]) -> str:
     rows = [[f"<strong>{esc(s.name)}</strong>", esc(s.users), esc(s.question), esc(s.focus), esc(s.skip),
              esc(s.takes)] for s in k.stages]
-    return _table(["Stage", "Users", "Main question", "Focus on", "Don't worry about", "Usually takes"],
+    return _table(["Stage", "Who uses it", "The question", "Put your effort into", "Leave for later", "Typical length"],
                   rows, "wm-stages")
 
 
@@ -170,9 +170,9 @@ def stage(result: dict[str, Any], k: Knowledge) -> str:
             f'<label><input type="checkbox" name="depends" {checked}> People depend on it working</label></form>')
     body = (f'<div class="wm-result" role="status"><p class="wm-title">{esc(s["name"])}: {esc(s["question"])}</p>'
             f'<p>{esc(s["meaning"])}</p>'
-            f'<dl class="wm-facts"><dt>Users</dt><dd>{esc(s["users"])}</dd><dt>Usually takes</dt>'
-            f'<dd>{esc(s["takes"])}</dd><dt>Focus on</dt><dd>{esc(s["focus"])}</dd>'
-            f'<dt>Don\'t worry about</dt><dd>{esc(s["skip"])}</dd></dl>'
+            f'<dl class="wm-facts"><dt>Who uses it</dt><dd>{esc(s["users"])}</dd><dt>Typical length</dt>'
+            f'<dd>{esc(s["takes"])}</dd><dt>Put your effort into</dt><dd>{esc(s["focus"])}</dd>'
+            f'<dt>Leave for later</dt><dd>{esc(s["skip"])}</dd></dl>'
             f'<p class="wm-subtitle">What you should have by now</p>{_checklist(s["checklist"], "stage-" + s["id"])}</div>')
     return f'<div class="wm-stage">{form}{body}</div>'
 
