@@ -8,6 +8,8 @@ dict with `"v": 1` and an `"op"`; the response is `{"ok": true, "v": 1, "op": ..
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 from decimal import Decimal
 from typing import Any, Callable, Mapping
@@ -24,6 +26,7 @@ MAX_REQUESTS = 1_000_000_000_000
 MAX_TURNS = 500
 MAX_ID_CHARS = 200
 MAX_ANSWERS = 50
+MAX_STATE_CHARS = 4_000
 
 
 class Request:
@@ -108,7 +111,7 @@ def _flow(k: Knowledge, r: Request) -> dict[str, Any]:
     topic = r.text("topic", "the topic")
     answers = r.table("answers", "the answers")
     for qid, value in answers.items():
-        if not isinstance(value, str) or len(value) > MAX_ID_CHARS or len(qid) > MAX_ID_CHARS:
+        if not isinstance(qid, str) or not isinstance(value, str) or len(value) > MAX_ID_CHARS or len(qid) > MAX_ID_CHARS:
             raise RequestError("wrong-type", "Each answer should be a short text such as 'yes' or 'no'.")
     result = flows.walk(k, topic, answers)
     if r.flag("tree", "whether to include every path"):
@@ -120,7 +123,12 @@ def _stage(k: Knowledge, r: Request) -> dict[str, Any]:
     users = r.count("users", "the number of users", 0, 10_000_000_000)
     depends = r.flag("depends", "whether people depend on it")
     stage = stages.find(k, users, depends)
-    return {"users": users, "depends": depends, "stage": stages.view(stage),
+    checked = r.raw.get("checked", [])
+    if not isinstance(checked, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(stage.checklist) for i in checked):
+        raise RequestError("wrong-type", f"The ticked items ('checked') should be positions in the {stage.name} "
+                           f"checklist, from 0 to {len(stage.checklist) - 1}.")
+    return {"users": users, "depends": depends, "stage": stages.view(stage), "checked": sorted(set(checked)),
             "stages": [{"id": s.id, "name": s.name} for s in k.stages]}
 
 
@@ -223,6 +231,30 @@ def _table(k: Knowledge, r: Request) -> dict[str, Any]:
     return result
 
 
+def _restore(k: Knowledge, r: Request) -> dict[str, Any]:
+    """Turn a shared link's saved state into a request, reading only the widget's allowlisted fields."""
+    name = r.text("widget", "the widget")
+    if name not in k.widgets:
+        raise RequestError("unknown-widget", f"There is no widget '{name}'.")
+    spec = k.widgets[name]
+    base = r.table("request", "the widget's request", max_items=20)
+    saved = r.text("state", "the saved state", max_chars=MAX_STATE_CHARS)
+    try:
+        state = json.loads(base64.urlsafe_b64decode(saved + "=" * (-len(saved) % 4)).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise RequestError("bad-state", "The link's saved answers couldn't be read.") from None
+    if not isinstance(state, dict) or not set(state) <= set(spec.state):
+        raise RequestError("bad-state", "The link's saved answers don't fit this widget.")
+    request = {**base, **state, "v": VERSION, "op": spec.op}
+    request.pop("tree", None)
+    request.pop("render", None)
+    try:
+        OPS[spec.op](k, Request(request))
+    except RequestError as exc:
+        raise RequestError("bad-state", f"The link's saved answers don't work here: {exc.message}") from None
+    return {"widget": name, "request": request}
+
+
 OPS: dict[str, Callable[[Knowledge, Request], dict[str, Any]]] = {
     "topics": _topics,
     "flow": _flow,
@@ -236,6 +268,7 @@ OPS: dict[str, Callable[[Knowledge, Request], dict[str, Any]]] = {
     "screen": _screen,
     "models": _models,
     "table": _table,
+    "restore": _restore,
 }
 
 
@@ -248,7 +281,7 @@ def handle(request: Any, k: Knowledge | None = None) -> dict[str, Any]:
     try:
         if not isinstance(request, dict):
             return _error("bad-request", "A request should be an object with a version ('v') and an operation ('op').")
-        if request.get("v") != VERSION:
+        if request.get("v") != VERSION or isinstance(request.get("v"), bool):
             return _error("bad-version", f"This engine speaks request version {VERSION}; send \"v\": {VERSION}.")
         op = request.get("op")
         if not isinstance(op, str) or op not in OPS:
@@ -260,6 +293,7 @@ def handle(request: Any, k: Knowledge | None = None) -> dict[str, Any]:
         response = {"ok": True, "v": VERSION, "op": op, "result": result}
         if want_html:
             response["html"] = render.render(op, result, k)
+            response["record"] = render.record(op, result, k)
         return response
     except RequestError as exc:
         return _error(exc.code, exc.message)

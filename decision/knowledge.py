@@ -202,6 +202,7 @@ class Widget:
     op: str
     options: tuple[str, ...]
     required: tuple[str, ...]
+    state: tuple[str, ...]
     defaults: Mapping[str, Any]
 
 
@@ -534,8 +535,9 @@ def _widgets(base: pathlib.Path) -> dict[str, Widget]:
     out = {}
     for wid, raw in top.get("widget", "table").items():
         r = _Reader(file, raw, wid)
-        w = Widget(wid, r.get("op", "str"), r.get("options", "strs"), r.get("required", "strs", ()),
-                   r.get("defaults", "table"))
+        options = r.get("options", "strs")
+        w = Widget(wid, r.get("op", "str"), options, r.get("required", "strs", ()),
+                   r.get("state", "strs", options), r.get("defaults", "table"))
         for name in w.required:
             if name not in w.options:
                 raise r.fail(f"required option '{name}' is not in its options")

@@ -97,7 +97,8 @@ def render_fence(options: dict[str, str], k: Knowledge | None = None) -> str:
         raise FenceError(f"{kind} '{name}': {response['error']['message']}")
     if kind == "table":
         return f'<div class="wm-generated" data-wm-table="{render.esc(name)}">{response["html"]}</div>'
-    return render.widget(name, request, response["html"])
+    element_id = "wm-" + "-".join([name] + [str(request[key]) for key in ("topic",) if key in request])
+    return render.widget(name, request, response["html"], element_id, k.widgets[name].state)
 
 
 def parse_options(lines: list[str], start: int) -> dict[str, str]:

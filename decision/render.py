@@ -40,9 +40,10 @@ def _list(items: Any, cls: str) -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def _checklist(items: Any, group: str) -> str:
+def _checklist(items: Any, group: str, checked: Any = ()) -> str:
     rows = "".join(
-        f'<li><label><input type="checkbox" name="{esc(group)}" value="{i}"> {esc(text)}</label></li>'
+        f'<li><label><input type="checkbox" name="{esc(group)}" value="{i}"{" checked" if i in checked else ""}>'
+        f' {esc(text)}</label></li>'
         for i, text in enumerate(items))
     return f'<ul class="wm-checklist" data-wm-checklist="{esc(group)}">{rows}</ul>'
 
@@ -123,7 +124,7 @@ def _path(path: list[dict[str, Any]]) -> str:
 
 def _verdict(v: dict[str, Any], heading: str = "h3") -> str:
     return (f'<div class="wm-verdict wm-verdict--{esc(v["id"])}" role="status">'
-            f'<{heading} class="wm-verdict-label">{esc(v["label"])}</{heading}>'
+            f'<{heading} class="wm-verdict-label" tabindex="-1">{esc(v["label"])}</{heading}>'
             f'<p class="wm-reason">{esc(v["reason"])}</p></div>')
 
 
@@ -164,17 +165,21 @@ def flow(result: dict[str, Any], k: Knowledge) -> str:
 
 def stage(result: dict[str, Any], k: Knowledge) -> str:
     s = result["stage"]
-    checked = "checked" if result["depends"] else ""
+    checked = " checked" if result["depends"] else ""
     form = (f'<form class="wm-form" data-wm-form="stage">'
-            f'<label>Users <input type="number" name="users" min="0" step="1" value="{esc(result["users"])}"></label>'
-            f'<label><input type="checkbox" name="depends" {checked}> People depend on it working</label></form>')
-    body = (f'<div class="wm-result" role="status"><p class="wm-title">{esc(s["name"])}: {esc(s["question"])}</p>'
+            f'<label>Users <input type="number" name="users" data-wm-key="users" data-wm-type="count" min="0" '
+            f'step="1" value="{esc(result["users"])}"></label>'
+            f'<label><input type="checkbox" name="depends" data-wm-key="depends" data-wm-type="bool"{checked}> '
+            f'People depend on it working</label></form>')
+    body = (f'<div class="wm-result" data-wm-swap="result" role="status">'
+            f'<p class="wm-title" tabindex="-1">{esc(s["name"])}: {esc(s["question"])}</p>'
             f'<p>{esc(s["meaning"])}</p>'
             f'<dl class="wm-facts"><dt>Who uses it</dt><dd>{esc(s["users"])}</dd><dt>Typical length</dt>'
             f'<dd>{esc(s["takes"])}</dd><dt>Put your effort into</dt><dd>{esc(s["focus"])}</dd>'
             f'<dt>Leave for later</dt><dd>{esc(s["skip"])}</dd></dl>'
-            f'<p class="wm-subtitle">What you should have by now</p>{_checklist(s["checklist"], "stage-" + s["id"])}</div>')
-    return f'<div class="wm-stage">{form}{body}</div>'
+            f'<p class="wm-subtitle">What you should have by now</p>'
+            f'{_checklist(s["checklist"], "checked", result.get("checked", ()))}</div>')
+    return f'<div class="wm-stage" data-wm-stage="{esc(s["id"])}">{form}{body}</div>'
 
 
 def _signal_field(k: Knowledge, sid: str, value: Any) -> str:
@@ -182,11 +187,12 @@ def _signal_field(k: Knowledge, sid: str, value: Any) -> str:
     if s.kind == "flag":
         options = "".join(f'<option value="{v}"{" selected" if value is b else ""}>{label}</option>'
                           for v, b, label in (("", None, "Don't know"), ("yes", True, "Yes"), ("no", False, "No")))
-        control = f'<select name="{esc(sid)}">{options}</select>'
+        control = f'<select name="{esc(sid)}" data-wm-key="signals.{esc(sid)}" data-wm-type="flag">{options}</select>'
     else:
         step = "1" if s.kind == "count" else "any"
         shown = "" if value is None else esc(value)
-        control = (f'<input type="number" name="{esc(sid)}" min="{esc(s.min)}" max="{esc(s.max)}" '
+        control = (f'<input type="number" name="{esc(sid)}" data-wm-key="signals.{esc(sid)}" '
+                   f'data-wm-type="{esc(s.kind)}" min="{esc(s.min)}" max="{esc(s.max)}" '
                    f'step="{step}" value="{shown}" placeholder="don\'t know">')
     return f'<label title="{esc(s.help)}"><span>{esc(s.label)}</span> {control}</label>'
 
@@ -202,8 +208,8 @@ def plan(result: dict[str, Any], k: Knowledge) -> str:
                      f'<p class="wm-card-title">{esc(v["name"])}</p>'
                      f'<p class="wm-verdict-label">{esc(v["label"])}</p>'
                      f'<p class="wm-reason">{esc(v["reason"])}</p>{assumed}</li>')
-    return (f'<div class="wm-plan">{form}<div class="wm-result" role="status">'
-            f'<p class="wm-title">What matters now</p><ul class="wm-cards">{"".join(cards)}</ul></div></div>')
+    return (f'<div class="wm-plan">{form}<div class="wm-result" data-wm-swap="result" role="status">'
+            f'<p class="wm-title" tabindex="-1">What matters now</p><ul class="wm-cards">{"".join(cards)}</ul></div></div>')
 
 
 def cost(result: dict[str, Any], k: Knowledge) -> str:
@@ -283,14 +289,16 @@ def screen(result: dict[str, Any], k: Knowledge) -> str:
     if result["hits"]:
         items = "".join(f'<li><strong>{esc(h["name"])}</strong>: <q>{esc(h["match"])}</q>. {esc(h["why"])}</li>'
                         for h in result["hits"])
-        verdict = (f'<p class="wm-title">Suspicious: {len(result["hits"])} pattern(s) found</p>'
+        verdict = (f'<p class="wm-title" tabindex="-1">Suspicious: {len(result["hits"])} pattern(s) found</p>'
                    f'<ul class="wm-hits">{items}</ul>')
     else:
-        verdict = ('<p class="wm-title">No known injection pattern found</p>'
+        verdict = ('<p class="wm-title" tabindex="-1">No known injection pattern found</p>'
                    '<p>Patterns catch the clumsy attempts only; keep the output checks too.</p>')
     form = ('<form class="wm-form" data-wm-form="screen"><label>Message to check '
-            f'<textarea name="text" rows="4" maxlength="20000">{esc(result["text"])}</textarea></label></form>')
-    return f'<div class="wm-screen">{form}<div class="wm-result" role="status">{verdict}</div></div>'
+            f'<textarea name="text" data-wm-key="text" data-wm-type="text" rows="4" maxlength="20000">'
+            f'{esc(result["text"])}</textarea></label></form>')
+    return (f'<div class="wm-screen">{form}<div class="wm-result" data-wm-swap="result" role="status">'
+            f'{verdict}</div></div>')
 
 
 def latency(result: dict[str, Any], k: Knowledge) -> str:
@@ -327,7 +335,7 @@ def table(result: dict[str, Any], k: Knowledge) -> str:
 RENDERERS: dict[str, Callable[[dict[str, Any], Knowledge], str]] = {
     "topics": topics, "flow": flow, "stage": stage, "plan": plan, "cost": cost, "compare": compare,
     "conversation": conversation, "latency": latency, "context": context, "screen": screen,
-    "models": models, "table": table,
+    "models": models, "table": table, "restore": lambda result, k: "",
 }
 
 
@@ -335,9 +343,77 @@ def render(op: str, result: dict[str, Any], k: Knowledge) -> str:
     return RENDERERS[op](result, k)
 
 
-def widget(name: str, request: dict[str, Any], inner: str) -> str:
+# --- decision records: a widget's answer as Markdown, for a design doc or an ADR --------
+
+def _record_flow(result: dict[str, Any], k: Knowledge) -> str:
+    lines = [f"## Decision: {result['title']}", ""]
+    if result["done"]:
+        lines += [f"- **Verdict:** {result['verdict']['label']}", f"- **Why:** {result['verdict']['reason']}"]
+    else:
+        lines.append(f"- **Open question:** {result['question']['text']}")
+    lines += ["- **Answers:**"] + [f"  - {p['text']} {p['label']}" for p in result["path"]]
+    return "\n".join(lines) + "\n"
+
+
+def _record_stage(result: dict[str, Any], k: Knowledge) -> str:
+    s = result["stage"]
+    ticks = set(result.get("checked", ()))
+    lines = [f"## Stage: {s['name']} ({s['question']})", "", f"- **Users:** {result['users']:,}",
+             f"- **Put your effort into:** {s['focus']}", f"- **Leave for later:** {s['skip']}", "",
+             "### What we should have by now", ""]
+    lines += [f"- [{'x' if i in ticks else ' '}] {item}" for i, item in enumerate(s["checklist"])]
+    return "\n".join(lines) + "\n"
+
+
+def _record_plan(result: dict[str, Any], k: Knowledge) -> str:
+    lines = ["## What matters now", "", "| Topic | Verdict | Why |", "|---|---|---|"]
+    for v in {**result["basics"], **result["verdicts"]}.values():
+        lines.append(f"| {v['name']} | {v['label']} | {v['reason']} |")
+    given = {key: value for key, value in result["signals"].items() if value is not None}
+    lines += ["", "Signals: " + (", ".join(f"{key}={value}" for key, value in given.items()) or "none given")]
+    return "\n".join(lines) + "\n"
+
+
+def _record_cost(result: dict[str, Any], k: Knowledge) -> str:
+    m = result["model"]
+    lines = [f"## Cost estimate: {m['name']}", "",
+             f"- **Prices:** set {result['set']}, from {m['effective']}",
+             f"- **Per request:** {money(result['per_request_usd'])} "
+             f"({result['input_tokens']:,} input + {result['output_tokens']:,} output tokens)",
+             f"- **{result['requests']:,} requests:** {money(result['total_usd'])}"]
+    if result.get("per_day_usd") is not None:
+        lines += [f"- **Per day:** {money(result['per_day_usd'])}", f"- **Per month:** {money(result['per_month_usd'])}"]
+    return "\n".join(lines) + "\n"
+
+
+def _record_conversation(result: dict[str, Any], k: Knowledge) -> str:
+    return (f"## Conversation cost: {result['model']['name']}\n\n- **Turns:** {result['turns']}\n"
+            f"- **Tokens:** {result['input_tokens']:,} input, {result['output_tokens']:,} output\n"
+            f"- **Total:** {money(result['total_usd'])}\n")
+
+
+def _record_screen(result: dict[str, Any], k: Knowledge) -> str:
+    lines = ["## Prompt screen", "", f"- **Suspicious:** {'yes' if result['hits'] else 'no'}"]
+    lines += [f"- {h['name']}: {h['why']}" for h in result["hits"]]
+    return "\n".join(lines) + "\n"
+
+
+RECORDS: dict[str, Callable[[dict[str, Any], Knowledge], str]] = {
+    "flow": _record_flow, "stage": _record_stage, "plan": _record_plan, "cost": _record_cost,
+    "conversation": _record_conversation, "screen": _record_screen,
+}
+
+
+def record(op: str, result: dict[str, Any], k: Knowledge) -> str:
+    """The result as a Markdown decision record; empty for operations that decide nothing."""
+    return RECORDS[op](result, k) if op in RECORDS else ""
+
+
+def widget(name: str, request: dict[str, Any], inner: str, element_id: str, state_keys: Any = ()) -> str:
     """The element a page carries for a widget: its first state plus the request that made it."""
     data = esc(json.dumps(request, sort_keys=True, separators=(",", ":")))
-    return (f'<div class="wm-widget" data-wm-widget="{esc(name)}" data-wm-state="static" '
-            f'data-wm-request="{data}"><div class="wm-body">{inner}</div>'
+    return (f'<div class="wm-widget" id="{esc(element_id)}" data-wm-widget="{esc(name)}" data-wm-state="static" '
+            f'data-wm-request="{data}" data-wm-state-keys="{esc(" ".join(state_keys))}"><div class="wm-body">{inner}</div>'
+            f'<div class="wm-toolbar" hidden><button type="button" data-wm-action="copy-link">Copy link</button>'
+            f'<button type="button" data-wm-action="copy-record">Copy as Markdown decision record</button></div>'
             f'<p class="wm-status" aria-live="polite"></p></div>')

@@ -1,0 +1,76 @@
+"""The runtime a page needs for live widgets: Pyodide's core files, the engine archive, the JS.
+
+`write_runtime(dest, pyodide_dir)` lays out, under `dest`:
+
+    pyodide/            the five core files of the pinned npm `pyodide` package
+    whatmatters/        widget.js, worker.js, whatmatters.css (with_static=True)
+      engine/           whatmatters-<version>-<hash>.zip, fetched with Subresource Integrity
+      runtime.json      what the worker loads, with sizes for the progress line
+
+The MkDocs hook calls it after each build; `whatmatters assets DEST` calls it for any
+other site. It is build-time code: the browser never imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+from typing import Any
+
+from . import __version__
+from .archive import build_archive, integrity
+
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+STATIC_FILES = ("widget.js", "worker.js", "whatmatters.css")
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+
+
+class AssetsError(Exception):
+    """A runtime file is missing; the message says which and how to get it."""
+
+
+def static_dir() -> pathlib.Path:
+    """widget.js and friends: inside the wheel as decision/_static, in a checkout under overrides/."""
+    for candidate in (PACKAGE_DIR / "_static", PACKAGE_DIR.parent / "overrides" / "assets" / "whatmatters"):
+        if (candidate / "widget.js").is_file():
+            return candidate
+    raise AssetsError("the widget scripts are missing from this installation of whatmatters")
+
+
+def pyodide_version(pyodide_dir: pathlib.Path) -> str:
+    try:
+        return json.loads((pyodide_dir / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return "unknown"
+
+
+def write_runtime(dest: str | pathlib.Path, pyodide_dir: str | pathlib.Path, with_static: bool = True) -> dict[str, Any]:
+    """Copy everything live widgets need into `dest` and return the manifest written there."""
+    dest, pyodide_dir = pathlib.Path(dest), pathlib.Path(pyodide_dir)
+    missing = [name for name in PYODIDE_FILES if not (pyodide_dir / name).is_file()]
+    if missing:
+        raise AssetsError(f"Pyodide's {', '.join(missing)} not found in {pyodide_dir}; run `npm ci` "
+                          "or point --pyodide at the npm pyodide package")
+    (dest / "pyodide").mkdir(parents=True, exist_ok=True)
+    pyodide_bytes = 0
+    for name in PYODIDE_FILES:
+        shutil.copyfile(pyodide_dir / name, dest / "pyodide" / name)
+        pyodide_bytes += (pyodide_dir / name).stat().st_size
+    home = dest / "whatmatters"
+    engine_dir = home / "engine"
+    if engine_dir.is_dir():
+        shutil.rmtree(engine_dir)  # old archives have other names; keep only this build's
+    archive = build_archive(engine_dir)
+    if with_static:
+        for name in STATIC_FILES:
+            shutil.copyfile(static_dir() / name, home / name)
+    manifest = {
+        "version": __version__,
+        "engine": {"url": f"engine/{archive.name}", "integrity": integrity(archive), "bytes": archive.stat().st_size},
+        "pyodide": {"version": pyodide_version(pyodide_dir), "index": "../pyodide/", "module": "../pyodide/pyodide.mjs",
+                    "bytes": pyodide_bytes},
+    }
+    manifest["total_bytes"] = manifest["engine"]["bytes"] + pyodide_bytes
+    (home / "runtime.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest

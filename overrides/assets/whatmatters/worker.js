@@ -1,0 +1,69 @@
+// What Matters When: the one worker behind every widget of a visit.
+// It loads Pyodide and the engine once, then answers requests with decision.api.handle.
+// Messages in:  {type: "init", manifest: URL}  |  {type: "ask", id, request}
+// Messages out: {type: "progress", loaded, total} | {type: "ready"} | {type: "failed", detail}
+//               {type: "response", id, response}
+
+let handle = null;
+const realFetch = self.fetch.bind(self);
+
+// Count bytes as they arrive, so the page can say "n of m MB".
+function counting(total) {
+  let loaded = 0;
+  return async (input, init) => {
+    const response = await realFetch(input, init);
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
+    if (!response.body) return response;
+    const meter = new TransformStream({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        self.postMessage({ type: "progress", loaded, total });
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(meter), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+async function init(manifestUrl) {
+  if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available in this browser");
+  const manifestResponse = await realFetch(manifestUrl, { cache: "no-cache" });
+  if (!manifestResponse.ok) throw new Error(`runtime manifest: HTTP ${manifestResponse.status}`);
+  const manifest = await manifestResponse.json();
+  const base = new URL(manifestUrl);
+  self.fetch = counting(manifest.total_bytes);
+  const { loadPyodide } = await import(new URL(manifest.pyodide.module, base).href);
+  const pyodide = await loadPyodide({ indexURL: new URL(manifest.pyodide.index, base).href });
+  // The engine is checked against the hash the build recorded before Python sees a byte of it.
+  const engine = await self.fetch(new URL(manifest.engine.url, base).href, { integrity: manifest.engine.integrity });
+  const bytes = new Uint8Array(await engine.arrayBuffer());
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+  handle = pyodide.runPython(
+    "import json\nfrom decision.api import handle as _handle\n" +
+    "lambda text: json.dumps(_handle(json.loads(text)))",
+  );
+}
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    try {
+      await init(message.manifest);
+      self.postMessage({ type: "ready" });
+    } catch (error) {
+      self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
+    }
+  } else if (message.type === "ask") {
+    try {
+      const response = JSON.parse(handle(JSON.stringify(message.request)));
+      self.postMessage({ type: "response", id: message.id, response });
+    } catch (error) {
+      self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
+    }
+  }
+};
