@@ -1,0 +1,75 @@
+"""Pack the engine into one zip that Pyodide can unpack into its site-packages.
+
+The browser fetches this file and hands it to `pyodide.unpackArchive`, after which
+`import decision` works there as it does here. The file name carries the version and a
+hash of the bytes, so a cache can keep it forever; the zip is built the same way every
+time (sorted entries, one fixed date, one set of permissions), so unchanged source keeps
+its name. `decision/markdown.py` stays out: it needs the `markdown` library and only
+runs while the site is built.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import pathlib
+import zipfile
+
+from . import __version__
+
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+
+# Build-time only: needs Python-Markdown, which the browser never gets.
+LEFT_OUT = frozenset({"markdown.py"})
+
+# Any fixed date works; 1980-01-01 is the earliest a zip can record.
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o100644  # a regular file, readable by all, writable by its owner
+
+
+def members(package_dir: pathlib.Path = PACKAGE_DIR) -> list[tuple[str, pathlib.Path]]:
+    """The (name in the zip, file on disk) pairs that make up the archive, sorted by name."""
+    chosen: list[tuple[str, pathlib.Path]] = []
+    for path in package_dir.rglob("*"):
+        relative = path.relative_to(package_dir)
+        if not path.is_file() or any(part == "__pycache__" or part.startswith(".") for part in relative.parts):
+            continue
+        in_data = relative.parts[0] == "data"
+        if not in_data and (path.suffix != ".py" or relative.as_posix() in LEFT_OUT):
+            continue
+        chosen.append((f"{package_dir.name}/{relative.as_posix()}", path))
+    return sorted(chosen)
+
+
+def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR) -> bytes:
+    """The zip itself: same source in, same bytes out."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, path in members(package_dir):
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # record Unix permissions whichever system builds it
+            info.external_attr = FILE_MODE << 16
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+    return buffer.getvalue()
+
+
+def build_archive(dest_dir: str | pathlib.Path) -> pathlib.Path:
+    """Write `whatmatters-<version>-<hash>.zip` into `dest_dir` (made if missing) and return its path.
+
+    The hash is the first 12 hex digits of the zip's SHA-256.
+    """
+    data = archive_bytes()
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    dest = pathlib.Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / f"whatmatters-{__version__}-{digest}.zip"
+    target.write_bytes(data)
+    return target
+
+
+def integrity(path: str | pathlib.Path) -> str:
+    """The Subresource Integrity value for a file: `sha384-` and the base64 of its SHA-384."""
+    digest = hashlib.sha384(pathlib.Path(path).read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode("ascii")
