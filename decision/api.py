@@ -45,9 +45,9 @@ class Request:
                 raise self._missing(key, what)
             return default
         if not isinstance(value, str):
-            raise RequestError("wrong-type", f"{what.capitalize()} ('{key}') should be text.")
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be text.")
         if len(value) > max_chars:
-            raise RequestError("too-long", f"{what.capitalize()} ('{key}') is too long: keep it under {max_chars:,} characters.")
+            raise RequestError("too-long", f"{_first_up(what)} ('{key}') is too long: keep it under {max_chars:,} characters.")
         return value
 
     def number(self, key: str, what: str, low: float, high: float, default: Any = ...,
@@ -58,17 +58,17 @@ class Request:
                 raise self._missing(key, what)
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RequestError("wrong-type", f"{what.capitalize()} ('{key}') should be a number.")
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a number.")
         if isinstance(value, float) and not math.isfinite(value):
-            raise RequestError("out-of-range", f"{what.capitalize()} ('{key}') should be a finite number.")
+            raise RequestError("out-of-range", f"{_first_up(what)} ('{key}') should be a finite number.")
         if whole:
             if isinstance(value, float):
                 if not value.is_integer():
-                    raise RequestError("wrong-type", f"{what.capitalize()} ('{key}') should be a whole number.")
+                    raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
                 value = int(value)
         if not low <= value <= high:
             raise RequestError("out-of-range",
-                               f"{what.capitalize()} ('{key}') should be between {_plain(low)} and {_plain(high)}.")
+                               f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}.")
         return value
 
     def count(self, key: str, what: str, low: int, high: int, default: Any = ...) -> Any:
@@ -79,7 +79,7 @@ class Request:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise RequestError("wrong-type", f"{what.capitalize()} ('{key}') should be true or false.")
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be true or false.")
         return value
 
     def share(self, key: str, what: str) -> Decimal:
@@ -91,10 +91,14 @@ class Request:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise RequestError("wrong-type", f"{what.capitalize()} ('{key}') should be an object of names and values.")
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be an object of names and values.")
         if len(value) > max_items:
-            raise RequestError("too-long", f"{what.capitalize()} ('{key}') has too many entries.")
+            raise RequestError("too-long", f"{_first_up(what)} ('{key}') has too many entries.")
         return value
+
+
+def _first_up(what: str) -> str:
+    return what[:1].upper() + what[1:]
 
 
 def _plain(x: float) -> str:
@@ -141,7 +145,7 @@ def _signals(k: Knowledge, r: Request) -> dict[str, Any]:
             raise RequestError("unknown-signal", f"'{str(key)[:40]}' is not a signal the plan knows. "
                                f"Known signals: {', '.join(k.signals)}.")
     for s in k.signals.values():
-        what = s.label.lower()
+        what = s.label[:1].lower() + s.label[1:]
         if s.kind == "flag":
             value = raw.get(s.id)
             out[s.id] = None if value is None else inner.flag(s.id, what)
