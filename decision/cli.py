@@ -216,10 +216,60 @@ def cmd_topics(args: argparse.Namespace) -> dict[str, Any]:
     return _ask({"op": "topics"})
 
 
+def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
+    from .assets import AssetsError, write_runtime  # build-time code, kept out of the other commands
+
+    try:
+        return write_runtime(args.dest, args.pyodide, with_static=True)
+    except AssetsError as exc:
+        raise UsageError(f"{exc}.") from None
+    except OSError as exc:
+        raise UsageError(f"couldn't write the assets to {args.dest}: {exc.strerror or exc}.") from None
+
+
+def _print_assets(result: dict[str, Any]) -> None:
+    mb = result["total_bytes"] / 1_048_576
+    print(f"Wrote Pyodide {result['pyodide']['version']} and the engine ({result['engine']['url']}): {mb:.1f} MB.")
+    print("Serve the folder with your site; pages load whatmatters/widget.js as a module and whatmatters/whatmatters.css.")
+
+
+def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
+    from .knowledge import DATA_DIR
+
+    try:
+        from . import prices_refresh  # development only: it needs genai-prices, the engine doesn't
+
+        path = prices_refresh.refresh(args.dest or DATA_DIR / "prices", args.as_of)
+    except ImportError:
+        raise UsageError("genai-prices is a development dependency: pip install 'whatmatters[prices]' "
+                         "(the test extra has it too).") from None
+    except OSError as exc:
+        raise UsageError(f"couldn't write the prices to {args.dest}: {exc.strerror or exc}.") from None
+    written = json.loads(path.read_text(encoding="utf-8"))
+    return {"path": str(path), "set": written["id"], "models": len(written["model"]),
+            "source": written["source"], "effective": written["effective"]}
+
+
+def _print_prices_refresh(result: dict[str, Any]) -> None:
+    print(f"Wrote {result['models']} models to {result['path']}: prices as of {result['effective']}, "
+          f"from {result['source']}.")
+
+
+def _day(text: str) -> Any:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' should be a date like 2026-11-26") from None
+
+
 PRINTERS: dict[Callable[..., Any], Callable[[dict[str, Any]], None]] = {
     cmd_stage: _print_stage, cmd_plan: _print_plan, cmd_cost: _print_cost, cmd_compare: _print_compare,
     cmd_conversation: _print_conversation, cmd_screen: _print_screen, cmd_latency: _print_strategy,
     cmd_context: _print_strategy, cmd_models: _print_models, cmd_topics: _print_topics,
+    cmd_prices_refresh: _print_prices_refresh,
+    cmd_assets: _print_assets,
 }
 
 
@@ -254,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument(flag, dest=s.id, action=argparse.BooleanOptionalAction, default=None, help=s.help)
         else:
             p.add_argument(flag, dest=s.id, type=int if s.kind == "count" else float, default=None,
-                           metavar="N" if s.kind == "count" else "X", help=f"{s.label}: {s.help}")
+                           metavar="N" if s.kind == "count" else "X", help=f"{s.label}: {s.help}".replace("%", "%%"))
 
     def prices(p: argparse.ArgumentParser) -> None:
         p.add_argument("--prices", metavar="SET", default=None, help="price set (see: whatmatters models)")
@@ -301,6 +351,22 @@ def build_parser() -> argparse.ArgumentParser:
     add("models", cmd_models, "list the models and prices of a price set").add_argument(
         "--prices", metavar="SET", default=None, help="price set")
     add("topics", cmd_topics, "list the topics that have a question flow")
+
+    p = sub.add_parser("prices", help="keep the price sets up to date (development)",
+                       description="keep the price sets up to date (development)")
+    actions = p.add_subparsers(dest="prices_action", metavar="ACTION", required=True)
+    p = actions.add_parser("refresh", parents=[common], help="write current.json from the installed genai-prices",
+                           description="write current.json from the installed genai-prices")
+    p.set_defaults(func=cmd_prices_refresh)
+    p.add_argument("--dest", metavar="DIR", default=None,
+                   help="folder to write current.json into (default: the package's data/prices)")
+    p.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
+                   help="read the prices in force on this day (default: the day pinned for this genai-prices)")
+
+    p = add("assets", cmd_assets, "copy the live widgets' runtime (Pyodide, engine, scripts) into a site folder")
+    p.add_argument("dest", metavar="DEST", help="folder to write, e.g. your site's assets/ folder")
+    p.add_argument("--pyodide", metavar="DIR", default="node_modules/pyodide",
+                   help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)")
     return parser
 
 

@@ -7,6 +7,7 @@ figures come out exactly (10,000 requests on GPT-3.5 Turbo are $10, not $9.99999
 from __future__ import annotations
 
 import difflib
+import re
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -26,12 +27,47 @@ def price_set(k: Knowledge, set_id: str | None) -> PriceSet:
 
 
 def model(prices: PriceSet, model_id: str) -> Model:
+    """The model with this id (in any letter case); anything else is an error with suggestions, never $0."""
     if model_id in prices.models:
         return prices.models[model_id]
-    close = difflib.get_close_matches(model_id.lower(), list(prices.models), n=4, cutoff=0.5)
-    close += [m for m in prices.models if model_id.lower() in m and m not in close][: 4 - len(close)]
+    same = [m for m in prices.models.values() if m.id.lower() == model_id.strip().lower()]
+    if len(same) == 1:
+        return same[0]
+    close = suggestions(prices, model_id)
     hint = f" Did you mean {', '.join(close)}?" if close else " List the models with: whatmatters models."
     raise RequestError("unknown-model", f"The price set '{prices.id}' has no model '{model_id}'.{hint}")
+
+
+def _squash(text: str) -> str:
+    """'GPT 4o', 'gpt-4o' and 'gpt4o' all become 'gpt4o'."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def suggestions(prices: PriceSet, typed: str, n: int = 5) -> list[str]:
+    """Model ids near what a reader typed: the same letters and digits first, then ids the
+    typed text starts with (a dated or -latest form), then ids holding every word typed,
+    most alike first, then ids that merely look alike."""
+    wanted = _squash(typed)
+    words = [w for w in (_squash(part) for part in re.split(r"[\s\-_/:]+", typed)) if w]
+    keys = {m.id: (_squash(m.id), _squash(m.name)) for m in prices.models.values()}
+
+    def likeness(mid: str) -> float:
+        return difflib.SequenceMatcher(None, wanted, keys[mid][0]).ratio()
+
+    same = [mid for mid, names in keys.items() if wanted and wanted in names]
+    shorter = sorted((mid for mid, names in keys.items() if wanted.startswith(names[0])
+                      and re.match(r"\d|latest", wanted[len(names[0]):])),
+                     key=lambda mid: (-len(keys[mid][0]), mid))
+    holding = sorted((mid for mid, names in keys.items()
+                      if words and all(any(w in name for name in names) for w in words)),
+                     key=lambda mid: (-likeness(mid), mid))
+    by_squashed = {names[0]: mid for mid, names in keys.items()}
+    alike = [by_squashed[s] for s in difflib.get_close_matches(wanted, list(by_squashed), n=n, cutoff=0.6)]
+    out: list[str] = []
+    for mid in same + shorter + holding + alike:
+        if mid not in out:
+            out.append(mid)
+    return out[:n]
 
 
 def _rate(prices: PriceSet, per_unit: float) -> Decimal:

@@ -208,11 +208,15 @@ class Widget:
 
 @dataclass(frozen=True)
 class CostReference:
-    """The workload behind the price table's reference column."""
+    """The workloads behind the price table's columns: N requests, and one chat with history."""
 
     requests: int
     input_tokens: int
     output_tokens: int
+    history_turns: int
+    history_system: int
+    history_user: int
+    history_reply: int
 
 
 @dataclass(frozen=True)
@@ -487,8 +491,9 @@ def _ai(base: pathlib.Path) -> dict[str, Any]:
     return {
         "cost_traps": tuple(_unique(file, _strategies(top, "cost_trap")).values()),
         "cost_remedies": tuple(_unique(file, _strategies(top, "cost_remedy")).values()),
-        "cost_reference": CostReference(ref.get("requests", "int"), ref.get("input_tokens", "int"),
-                                        ref.get("output_tokens", "int")),
+        "cost_reference": CostReference(*(ref.get(key, "int") for key in (
+            "requests", "input_tokens", "output_tokens", "history_turns", "history_system", "history_user",
+            "history_reply"))),
         "latency_strategies": latency,
         "latency_rules": _rules(file, top, "latency_rule", latency),
         "context_headroom": float(ctx.get("headroom", "num")),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from decimal import Decimal
 from typing import Any, Callable
 
 from . import costs, stages
-from .knowledge import Flow, Knowledge
+from .knowledge import Flow, Knowledge, Model, PriceSet
 
 
 def esc(value: Any) -> str:
@@ -85,20 +86,40 @@ def _stage_checklist(k: Knowledge, result: dict[str, Any]) -> str:
     return _checklist(stage.checklist, "stage-" + stage.id)
 
 
+def _by_provider(prices: PriceSet) -> list[tuple[str, list[Model]]]:
+    """A set's models grouped by provider, in the order the data first names each, then by name."""
+    def natural(name: str) -> list[tuple[int, Any]]:
+        return [(0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.split(r"(\d+)", name)]
+
+    groups: dict[str, list[Model]] = {}
+    for m in prices.models.values():
+        groups.setdefault(m.provider, []).append(m)
+    return [(provider, sorted(models, key=lambda m: (natural(m.name), m.id))) for provider, models in groups.items()]
+
+
 def _prices_table(k: Knowledge, result: dict[str, Any]) -> str:
     prices = k.price_sets[result["set"]]
     ref = k.cost_reference
     rows = []
-    for m in prices.models.values():
-        v = costs.model_view(prices, m)
-        ten_k = costs.request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
-        rows.append([f"<strong>{esc(m.name)}</strong>", esc(m.provider), money(v["input_per_1k"]),
-                     money(v["output_per_1k"]), money(v["input_per_1m"]), money(v["output_per_1m"]),
-                     money(float(ten_k)), esc(v["effective"])])
+    for _, models in _by_provider(prices):
+        for m in models:
+            v = costs.model_view(prices, m)
+            ten_k = costs.request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
+            chat = costs.conversation(k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user,
+                                      ref.history_reply)
+            growth = "–" if chat["growth"] is None else f'{chat["growth"]:,.1f}×'
+            rows.append([f"<strong>{esc(m.name)}</strong>", esc(m.provider), money(v["input_per_1k"]),
+                         money(v["output_per_1k"]), money(v["input_per_1m"]), money(v["output_per_1m"]),
+                         money(float(ten_k)), growth, esc(v["effective"])])
     head = ["Model", "Provider", "Input per 1K tokens", "Output per 1K tokens", "Input per 1M tokens",
-            "Output per 1M tokens", f"{ref.requests:,} requests", "Prices from"]
+            "Output per 1M tokens", f"{ref.requests:,} requests", f"History growth ({ref.history_turns} turns)",
+            "Prices from"]
+    shape = (f"{ref.history_system:,}-token system prompt, {ref.history_user:,}-token messages, "
+             f"{ref.history_reply:,}-token replies")
     caption = (f'<p class="wm-caption">{esc(prices.name)}. The {ref.requests:,}-request column assumes '
                f'{ref.input_tokens:,} input and {ref.output_tokens:,} output tokens per request. '
+               f'History growth divides what a {ref.history_turns}-turn chat costs when every turn resends '
+               f'the conversation so far ({shape}) by what the same turns cost sent on their own. '
                f'Source: {esc(prices.source)}. {esc(prices.note)}</p>')
     return _table(head, rows, "wm-prices") + caption
 
@@ -215,8 +236,16 @@ def plan(result: dict[str, Any], k: Knowledge) -> str:
 def cost(result: dict[str, Any], k: Knowledge) -> str:
     m = result["model"]
     prices = k.price_sets[result["set"]]
-    options = "".join(f'<option value="{esc(x.id)}"{" selected" if x.id == m["id"] else ""}>{esc(x.name)}</option>'
-                      for x in prices.models.values())
+
+    def option(x: Model) -> str:
+        return f'<option value="{esc(x.id)}"{" selected" if x.id == m["id"] else ""}>{esc(x.name)}</option>'
+
+    groups = _by_provider(prices)
+    if len(groups) == 1:
+        options = "".join(option(x) for x in groups[0][1])
+    else:  # a long list is easier to scan by provider, with or without JS
+        options = "".join(f'<optgroup label="{esc(provider)}">{"".join(option(x) for x in models)}</optgroup>'
+                          for provider, models in groups)
     per_day = result.get("requests_per_day")
     form = (f'<form class="wm-form" data-wm-form="cost"><input type="hidden" name="set" value="{esc(prices.id)}">'
             f'<label>Model <select name="model">{options}</select></label>'
@@ -236,17 +265,28 @@ def cost(result: dict[str, Any], k: Knowledge) -> str:
     dl = "".join(f"<dt>{esc(a)}</dt><dd>{b}</dd>" for a, b in facts)
     notes = "".join(f'<p class="wm-note">{esc(n)}</p>' for n in result["notes"])
     comp = result["comparison"]
+    shown_max = 5  # a big price set compares its cheapest few and yours, not every row
+    shown = comp["rows"] if len(comp["rows"]) <= shown_max + 1 else [
+        r for i, r in enumerate(comp["rows"]) if i < shown_max or r["id"] == m["id"]]
     rows = [[esc(r["name"]) + (" (yours)" if r["id"] == m["id"] else ""), money(r["total_usd"]),
-             "" if r["times_cheapest"] is None else f'{r["times_cheapest"]:,.1f}×'] for r in comp["rows"]]
+             "" if r["times_cheapest"] is None else f'{r["times_cheapest"]:,.1f}×',
+             esc(prices.models[r["id"]].effective or prices.effective)] for r in shown]
     saving = ""
     if comp["cheapest"] != m["id"] and comp["saving_usd"] > 0:
         cheapest = prices.models[comp["cheapest"]].name
         saving = (f'<p class="wm-saving">Switching to {esc(cheapest)} would save {money(comp["saving_usd"])} '
                   f'({comp["saving_share"]:.0%}) on these {comp["requests"]:,} requests.</p>')
-    table = _table(["Model", f"{comp['requests']:,} requests", "Times the cheapest"], rows, "wm-compare")
-    return (f'<div class="wm-cost">{form}<div class="wm-result" role="status">'
-            f'<p class="wm-title">{esc(m["name"])} <span class="wm-date">prices from {esc(m["effective"])}</span></p>'
-            f'<dl class="wm-facts">{dl}</dl>{notes}{saving}{table}</div></div>')
+    table = _table(["Model", f"{comp['requests']:,} requests", "Times the cheapest", "Prices from"], rows,
+                   "wm-compare")
+    if len(shown) < len(comp["rows"]):
+        yours = ", and yours" if len(shown) > shown_max else ""
+        table += (f'<p class="wm-caption">The {shown_max} cheapest of the {len(comp["rows"])} models '
+                  f'in this set{yours}.</p>')
+    source = f'<p class="wm-source">{esc(prices.name)}. Source: {esc(prices.source)}.</p>'
+    return (f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
+            f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
+            f'<span class="wm-date">prices from {esc(m["effective"])}</span></p>'
+            f'<dl class="wm-facts">{dl}</dl>{notes}{saving}{table}{source}</div></div>')
 
 
 def chart(series: list[dict[str, Any]], width: int = 480, height: int = 200) -> str:

@@ -228,7 +228,7 @@ BAD: list[dict[str, Any]] = [
     # cost
     _req("cost", input_tokens=500, output_tokens=500),
     _req("cost", model="gpt-5-ultra", input_tokens=500, output_tokens=500),
-    _req("cost", model="GPT-4", input_tokens=500, output_tokens=500),
+    _req("cost", model="gpt4", input_tokens=500, output_tokens=500),
     _req("cost", model="gpt-4", set="seed-1999", input_tokens=500, output_tokens=500),
     _req("cost", model="gpt-4", input_tokens=-1, output_tokens=500),
     _req("cost", model="gpt-4", input_tokens=500, output_tokens=10_000_001),

@@ -1,0 +1,232 @@
+"""Make `data/prices/current.json` from the genai-prices package: a development-time tool.
+
+The engine stays stdlib-only, so nothing in it imports this module; `whatmatters prices
+refresh` does, and genai-prices is imported inside the functions that need it. The file
+it writes is a plain price set the loader reads like any other, in USD per million tokens.
+
+Same genai-prices version in, same bytes out: prices are read as of a fixed day per
+pinned version (`AS_OF`), rows and keys are sorted, and no clock time is written.
+When you bump the genai-prices pin in pyproject.toml, add the new version's day here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pathlib
+import re
+from decimal import Decimal
+from typing import Any
+
+FILE_NAME = "current.json"
+
+# The day each pinned genai-prices version is read at, written as the set's `effective`
+# date; price changes scheduled after it are kept under `scheduled`, not applied.
+AS_OF = {"0.2.3": "2026-11-26"}
+
+# genai-prices provider id -> the name the guide shows, in the order ids are claimed:
+# Google resells Claude models under the same ids, and Anthropic's own rows win.
+PROVIDERS = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google"}
+
+# The 2024 quick reference's models: kept whatever the filters below say.
+SEED_IDS = frozenset({"gpt-3.5-turbo", "gpt-4", "gpt-4-turbo", "claude-3-sonnet", "claude-3-haiku"})
+
+# A chat model writes text: a price for any other output (audio, images, video) marks a
+# model this guide's text-token sums would misprice. Extra input kinds are fine: text
+# input is still priced by input_mtok.
+TEXT_OUTPUT_KEY = "output_mtok"
+
+# Models that are not chat models, by a fragment of their id.
+NOT_CHAT = ("embedding", "tts", "transcribe", "whisper", "moderation", "realtime", "audio", "image",
+            "live", "robotics", "computer-use", "babbage", "davinci", "curie")
+NOT_CHAT_IDS = frozenset({"ada"})
+
+NOTE = ("USD per million tokens at the standard rate, as genai-prices listed them on {as_of}. "
+        "Cached input is the cache-read price; cache writes, batch, flex and priority rates are left out, "
+        "as are image, audio and embedding models, deprecated models, and {tiered} models whose rate "
+        "rises once a prompt passes a size threshold.")
+
+
+def _num(value: Decimal) -> int | float:
+    """A price as JSON writes it: 8, not 8.0; 0.075 exactly as the source wrote it."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _is_tiered(prices: Any) -> bool:
+    from genai_prices.types import TieredPrices
+
+    return any(isinstance(v, TieredPrices) for v in vars(prices).values())
+
+
+def _row_prices(prices: Any) -> dict[str, Any]:
+    """input, output and cached_input of one genai-prices ModelPrice (base tier if tiered)."""
+    from genai_prices.types import TieredPrices
+
+    def flat(key: str) -> Decimal | None:
+        value = getattr(prices, key, None)
+        return value.base if isinstance(value, TieredPrices) else value
+
+    out = {"input": _num(flat("input_mtok")), "output": _num(flat("output_mtok"))}
+    if flat("cache_read_mtok") is not None:
+        out["cached_input"] = _num(flat("cache_read_mtok"))
+    if _is_tiered(prices):
+        out["tiered"] = True
+    return out
+
+
+def _by_time_of_day(model: Any) -> bool:
+    from genai_prices.types import ModelPrice, TimeOfDateConstraint
+
+    return not isinstance(model.prices, ModelPrice) and any(
+        isinstance(c.constraint, TimeOfDateConstraint) for c in model.prices)
+
+
+def _timeline(model: Any, as_of: datetime.date) -> tuple[Any, str | None, list[dict[str, Any]], list[dict[str, Any]]]:
+    """(prices in force on `as_of`, the day they took effect, earlier prices, later ones)."""
+    from genai_prices.types import ModelPrice
+
+    if isinstance(model.prices, ModelPrice):
+        return model.prices, None, [], []
+    dated = [(None if c.constraint is None else c.constraint.start_date, c.prices) for c in model.prices]
+    # genai-prices applies the last price whose start has come (or the first, if none has)
+    active = next((i for i in reversed(range(len(dated))) if dated[i][0] is None or dated[i][0] <= as_of), 0)
+
+    def entries(part: list[tuple[datetime.date | None, Any]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for start, prices in part:
+            row = {**({"from": start.isoformat()} if start else {}), **_row_prices(prices)}
+            if not out or {**out[-1], "from": None} != {**row, "from": None}:
+                out.append(row)  # a change in some other kind of price (web search, say) is no change here
+        return out
+
+    *earlier, current = entries(dated[:active + 1])
+    later = entries([(None, dated[active][1]), *dated[active + 1:]])[1:]
+    prices, start = dated[active][1], current.get("from")
+    return prices, start, earlier, later
+
+
+def _name(model: Any) -> str:
+    """genai-prices' display name when it is a curated one, else one made from the id."""
+    if model.name and (model.name == model.id or model.name != model.name.lower()):
+        return model.name
+    ident, date = model.id, ""
+    found = re.search(r"-(\d{4}-\d{2}-\d{2})$", ident)
+    if found:
+        ident, date = ident[: found.start()], f" ({found.group(1)})"
+    words = ident.split("-")
+    head = f"GPT-{_word(words.pop(1))}" if words[0] == "gpt" and len(words) > 1 else _word(words[0])
+    if head[0] == "O" and head[1:2].isdigit():
+        head = head.lower()  # OpenAI writes its reasoning models o1, o3, o4
+    rest = [w if w in ("mini", "nano") else _word(w) for w in words[1:]]
+    return " ".join([head, *rest]) + date
+
+
+def _word(word: str) -> str:
+    return {"api": "API"}.get(word, word.capitalize() if word.isalpha() else word)
+
+
+def _skip_reason(model: Any, prices: Any) -> str | None:
+    """Why a model stays out of the snapshot, or None to keep it."""
+    if model.id in SEED_IDS:
+        return None
+    if ":" in model.id or ".ft-" in model.id:
+        return "fine-tuned"
+    if model.id in NOT_CHAT_IDS or any(part in model.id for part in NOT_CHAT):
+        return "not a chat model"
+    keys = {k for k, v in vars(prices).items() if v is not None}
+    if not {"input_mtok", TEXT_OUTPUT_KEY} <= keys or any(
+            k.startswith("output_") and k != TEXT_OUTPUT_KEY for k in keys):
+        return "not priced by text tokens"
+    if model.deprecated:
+        return "deprecated"
+    if _is_tiered(prices):
+        return "tiered"
+    return None
+
+
+def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The price set as a dict, from the installed genai-prices, read as of `as_of`."""
+    import genai_prices
+    from genai_prices.data import providers
+
+    version = genai_prices.__version__
+    if as_of is None:
+        pinned = AS_OF.get(version)
+        as_of = datetime.date.fromisoformat(pinned) if pinned else datetime.datetime.now(datetime.UTC).date()
+    by_id = {p.id: p for p in providers}
+    rows: dict[str, dict[str, Any]] = {}
+    tiered: list[str] = []
+    earlier_models: list[Any] = []
+    for provider_id, provider_name in PROVIDERS.items():
+        models = by_id[provider_id].models
+        for model in models:
+            if any(m.is_match(model.id) for m in earlier_models):
+                continue  # another provider's model, resold (Claude on Google's Vertex AI)
+            if _by_time_of_day(model):
+                continue  # off-peak discounts have no single number to write
+            prices, start, earlier, later = _timeline(model, as_of)
+            reason = _skip_reason(model, prices)
+            if reason == "tiered":
+                tiered.append(model.id)
+            if reason is not None:
+                continue
+            row: dict[str, Any] = {"id": model.id, "name": _name(model), "provider": provider_name,
+                                   "genai_prices_ref": f"{provider_id}/{model.id}", **_row_prices(prices)}
+            for key, value in (("context_window", model.context_window), ("effective", start),
+                               ("history", earlier), ("scheduled", later)):
+                if value:
+                    row[key] = value
+            rows[model.id] = row
+        earlier_models += models
+    missing = SEED_IDS - rows.keys()
+    if missing:
+        raise LookupError(f"genai-prices {version} has no price for {', '.join(sorted(missing))}")
+    url = _project_url()
+    return {
+        "id": "current",
+        "name": "Current prices",
+        "unit": "per-1m",
+        "effective": as_of.isoformat(),
+        "newest_change": max((r["effective"] for r in rows.values() if "effective" in r), default=None),
+        "source": f"genai-prices {version} ({url.split('://', 1)[-1]})",
+        "source_url": url,
+        "genai_prices_version": version,
+        "note": NOTE.format(as_of=as_of.isoformat(), tiered=len(tiered)),
+        "skipped_tiered": sorted(tiered),
+        "model": sorted(rows.values(), key=lambda r: (r["provider"], r["id"])),
+    }
+
+
+def _project_url() -> str:
+    """The home page genai-prices names in its own package metadata (read, never fetched)."""
+    from importlib.metadata import metadata
+
+    for entry in metadata("genai-prices").get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "homepage":
+            return url.strip()
+    return "https://github.com/pydantic/genai-prices"
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """Sorted keys, no spaces, one model per line: small, stable, and readable in a diff."""
+    def compact(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    fields = []
+    for key in sorted(doc):
+        if key == "model":
+            value = "[\n" + ",\n".join(compact(row) for row in doc[key]) + "\n]"
+        else:
+            value = compact(doc[key])
+        fields.append(f"{compact(key)}:{value}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
+def refresh(dest: pathlib.Path | str, as_of: datetime.date | None = None) -> pathlib.Path:
+    """Write `current.json` into `dest` (made if missing) and return its path."""
+    folder = pathlib.Path(dest)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / FILE_NAME
+    path.write_bytes(dumps(snapshot(as_of)).encode("utf-8"))
+    return path
