@@ -164,12 +164,19 @@ def _tokens(r: Request, key: str, what: str, default: Any = ...) -> int:
 
 
 def _cost(k: Knowledge, r: Request) -> dict[str, Any]:
-    return costs.cost(k, r.text("set", "the price set", None), r.text("model", "the model"),
-                      _tokens(r, "input_tokens", "the input tokens per request"),
-                      _tokens(r, "output_tokens", "the output tokens per request"),
-                      r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
-                      r.count("requests_per_day", "the requests per day", 0, MAX_REQUESTS, None),
-                      r.share("cached_share", "the share of cached input"))
+    set_id, model = r.text("set", "the price set", None), r.text("model", "the model")
+    input_tokens = _tokens(r, "input_tokens", "the input tokens per request")
+    output_tokens = _tokens(r, "output_tokens", "the output tokens per request")
+    cached_share = r.share("cached_share", "the share of cached input")
+    result = costs.cost(k, set_id, model, input_tokens, output_tokens,
+                        r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
+                        r.count("requests_per_day", "the requests per day", 0, MAX_REQUESTS, None), cached_share)
+    turns = r.count("turns", "the number of conversation turns", 1, MAX_TURNS, None)
+    if turns is not None:
+        # The same requests as turns of one chat: each resends everything said before it.
+        result["conversation"] = costs.conversation(k, set_id, model, turns, 0, input_tokens, output_tokens,
+                                                    cached_share)
+    return result
 
 
 def _compare(k: Knowledge, r: Request) -> dict[str, Any]:

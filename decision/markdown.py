@@ -28,6 +28,7 @@ from . import api, render
 from .knowledge import Knowledge, knowledge, load
 
 FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|~{3,})\s*whatmatters\s*$")
+ANY_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})")
 # table name -> (options it takes, options it requires)
 TABLE_OPTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "stages": ((), ()), "add-it-when": ((), ()), "never-skip": ((), ()),
@@ -128,6 +129,16 @@ class WhatMattersPreprocessor(Preprocessor):
         i = 0
         while i < len(lines):
             match = FENCE_OPEN.match(lines[i])
+            other = ANY_FENCE.match(lines[i])
+            if other and not match:
+                # Another code fence: copy it through its closing line, so examples inside stay code.
+                mark = other.group("fence")
+                end = next((j for j in range(i + 1, len(lines))
+                            if lines[j].strip().startswith(mark[0] * len(mark))
+                            and not lines[j].strip().strip(mark[0])), len(lines) - 1)
+                out += lines[i:end + 1]
+                i = end + 1
+                continue
             if not match:
                 out.append(lines[i])
                 i += 1

@@ -256,7 +256,9 @@ def cost(result: dict[str, Any], k: Knowledge) -> str:
             f'<label>Requests per day <input type="number" name="requests_per_day" min="0" step="1" '
             f'value="{esc("" if per_day is None else per_day)}"></label>'
             f'<label>Cached share of input <input type="number" name="cached_share" min="0" max="1" step="0.05" '
-            f'value="{esc(result["cached_share"])}"></label></form>')
+            f'value="{esc(result["cached_share"])}"></label>'
+            f'<label>Conversation turns <input type="number" name="turns" min="1" max="500" step="1" '
+            f'value="{esc(result["conversation"]["turns"] if result.get("conversation") else "")}"></label></form>')
     facts = [("Per request", money(result["per_request_usd"])),
              (f"For {result['requests']:,} requests", money(result["total_usd"]))]
     if result["per_day_usd"] is not None:
@@ -283,10 +285,11 @@ def cost(result: dict[str, Any], k: Knowledge) -> str:
         table += (f'<p class="wm-caption">The {shown_max} cheapest of the {len(comp["rows"])} models '
                   f'in this set{yours}.</p>')
     source = f'<p class="wm-source">{esc(prices.name)}. Source: {esc(prices.source)}.</p>'
+    history = _conversation(result["conversation"]) if result.get("conversation") else ""
     return (f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
             f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
             f'<span class="wm-date">prices from {esc(m["effective"])}</span></p>'
-            f'<dl class="wm-facts">{dl}</dl>{notes}{saving}{table}{source}</div></div>')
+            f'<dl class="wm-facts">{dl}</dl>{notes}{saving}{table}{source}{history}</div></div>')
 
 
 def chart(series: list[dict[str, Any]], width: int = 480, height: int = 200) -> str:
@@ -314,9 +317,13 @@ def chart(series: list[dict[str, Any]], width: int = 480, height: int = 200) -> 
 
 
 def conversation(result: dict[str, Any], k: Knowledge) -> str:
+    return f'<div class="wm-result" data-wm-swap="result" role="status">{_conversation(result)}</div>'
+
+
+def _conversation(result: dict[str, Any]) -> str:
     m = result["model"]
     growth = "" if result["growth"] is None else f' That is {result["growth"]:,.1f}× the cost without history.'
-    return (f'<div class="wm-conversation" role="status"><p class="wm-title">{esc(result["turns"])} turns on '
+    return (f'<div class="wm-conversation"><p class="wm-title">{esc(result["turns"])} turns on '
             f'{esc(m["name"])}: {money(result["total_usd"])}</p>'
             f'<p>{tokens(result["input_tokens"])} input and {tokens(result["output_tokens"])} output tokens in all, '
             f'because every turn resends the history.{esc(growth)}</p>'
