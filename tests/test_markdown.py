@@ -1,0 +1,163 @@
+"""The ```whatmatters fence: golden HTML for every table and widget, and clear errors for bad fences."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import shutil
+import sys
+
+import markdown
+import pytest
+
+from decision.knowledge import knowledge
+from decision.markdown import TABLE_OPTIONS, FenceError
+
+from conftest import ROOT, mkdocs_build
+
+sys.path.insert(0, str(ROOT / "tools"))
+import regen_golden  # noqa: E402 - the golden files' one renderer lives with the command that writes them
+
+GOLDEN = ROOT / "tests" / "golden"
+SOURCES = sorted(GOLDEN.glob("*.md"))
+NAMED = re.compile(r"^(table|widget):\s*(\S+)\s*$", re.M)
+
+
+def convert(source: str, *extensions: str) -> str:
+    """Markdown to HTML with the whatmatters extension plus any others named."""
+    return markdown.markdown(source, extensions=["decision.markdown", *extensions])
+
+
+class TestGolden:
+    @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+    def test_html_matches_golden_file(self, source: pathlib.Path) -> None:
+        """Each golden Markdown file renders to exactly the HTML stored beside it."""
+        golden = source.with_suffix(".html")
+        assert golden.is_file(), f"{golden.name} is missing: run `python tools/regen_golden.py`"
+        rendered = regen_golden.render(source.read_text(encoding="utf-8"))
+        assert rendered == golden.read_text(encoding="utf-8"), (
+            f"{source.name} renders differently from {golden.name}; if the change is intended, "
+            "run `python tools/regen_golden.py` and review the diff")
+
+    def test_no_golden_html_without_its_markdown(self) -> None:
+        """Every golden .html file has the .md it was made from."""
+        assert [p.name for p in GOLDEN.glob("*.html") if not p.with_suffix(".md").exists()] == []
+
+    def test_every_table_and_widget_has_a_golden_file(self) -> None:
+        """Each table the extension knows and each widget in the data appears in some golden file."""
+        named = {m.groups() for p in SOURCES for m in NAMED.finditer(p.read_text(encoding="utf-8"))}
+        wanted = {("table", t) for t in TABLE_OPTIONS} | {("widget", w) for w in knowledge().widgets}
+        assert wanted - named == set()
+
+
+class TestOtherFences:
+    PYTHON = 'def handle(request):\n    return {"ok": True, "html": "<p>not ours</p>"}\n'
+
+    def test_python_fence_is_left_alone(self) -> None:
+        """A ```python fence beside whatmatters fences comes out as an ordinary code block."""
+        html = regen_golden.render((GOLDEN / "mixed.md").read_text(encoding="utf-8"))
+        escaped = self.PYTHON.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        assert f'<pre><code class="language-python">{escaped}</code></pre>' in html
+        assert "<pre><code>a plain fence: stays as it is\n</code></pre>" in html
+
+    def test_site_fences_work_beside_superfences(self) -> None:
+        """With the site's pymdownx.superfences, whatmatters fences render and all three code fences stay code."""
+        html = convert((GOLDEN / "mixed.md").read_text(encoding="utf-8"), "pymdownx.superfences")
+        assert html.count('class="wm-widget"') == 1
+        assert html.count('data-wm-table="checklist"') == 1
+        assert html.count('<div class="highlight">') == 3 and "&lt;p&gt;not ours&lt;/p&gt;" in html
+        assert "```" not in html and "whatmatters\n" not in html
+
+    def test_plain_code_fence_named_whatmatters_in_text_is_not_a_fence(self) -> None:
+        """Only a line that is exactly a whatmatters fence opens one; inline mentions stay text."""
+        html = convert("Write `` ```whatmatters `` on a line of its own.\n")
+        assert "wm-" not in html and "whatmatters" in html
+
+    def test_example_fence_inside_a_longer_fence_stays_code(self) -> None:
+        """A whatmatters fence shown as an example inside a ````markdown fence is printed, not rendered."""
+        source = "````markdown\n```whatmatters\ntable: not-a-table\n```\n````\n"
+        html = convert(source, "fenced_code")
+        assert "table: not-a-table" in html and "wm-" not in html
+
+
+class TestDataDir:
+    def test_data_dir_option_renders_from_a_copy(self, tmp_path: pathlib.Path) -> None:
+        """With `data_dir` set, a table shows the copy's data, not the package's."""
+        data = tmp_path / "data"
+        shutil.copytree(ROOT / "decision" / "data", data)
+        stages = data / "stages.toml"
+        text = stages.read_text(encoding="utf-8")
+        first_name = re.search(r'^name = "([^"]+)"', text, re.M)
+        assert first_name, "stages.toml has no stage name to change"
+        stages.write_text(text.replace(first_name.group(0), 'name = "Napkin sketch"', 1), encoding="utf-8")
+        source = "```whatmatters\ntable: stages\n```\n"
+        copied = markdown.markdown(source, extensions=["decision.markdown"],
+                                   extension_configs={"decision.markdown": {"data_dir": str(data)}})
+        assert "Napkin sketch" in copied and "Napkin sketch" not in convert(source)
+
+
+BAD_FENCES = {
+    "unknown-table": ("table: nope", ["unknown table 'nope'", "prices"]),
+    "unknown-widget": ("widget: nope", ["unknown widget 'nope'", "flow"]),
+    "unknown-option": ("table: prices\ncolour: red", ["unknown option 'colour'", "table 'prices'"]),
+    "unknown-widget-option": ("widget: plan\nusers: 5", ["unknown option 'users'", "widget 'plan'"]),
+    "missing-required-table-option": ("table: checklist", ["table 'checklist' needs the option 'stage'"]),
+    "missing-required-widget-option": ("widget: flow", ["widget 'flow' needs the option 'topic'"]),
+    "bad-number": ("widget: cost\nrequests: lots", ["option 'requests'", "'lots' should be a number"]),
+    "bad-flag": ("widget: stage\ndepends: maybe", ["option 'depends'", "should be true or false"]),
+    "duplicate-key": ("table: checklist\nstage: mvp\nstage: beta", ["option 'stage' is given twice"]),
+    "malformed-line": ("table: stages\njust some words", ["'just some words' should look like 'key: value'"]),
+    "no-table-or-widget": ("stage: mvp", ["exactly one 'table:' or 'widget:' line"]),
+    "both-table-and-widget": ("table: stages\nwidget: plan", ["exactly one 'table:' or 'widget:' line"]),
+    "empty": ("", ["exactly one 'table:' or 'widget:' line"]),
+    "unknown-stage": ("table: checklist\nstage: nope", ["table 'checklist'", "no stage 'nope'"]),
+    "unknown-topic": ("widget: flow\ntopic: nope", ["widget 'flow'", "'nope'"]),
+}
+
+
+class TestBadFences:
+    @pytest.mark.parametrize("body, expected", BAD_FENCES.values(), ids=BAD_FENCES.keys())
+    def test_bad_fence_fails_with_a_clear_message(self, body: str, expected: list[str]) -> None:
+        """A fence the engine can't render raises FenceError naming the fence's line and the problem."""
+        with pytest.raises(FenceError) as failure:
+            convert(f"# Title\n\n```whatmatters\n{body}\n```\n")
+        message = str(failure.value)
+        assert re.match(r"whatmatters fence at line [3-6]: ", message), message
+        for part in expected:
+            assert part in message
+
+    def test_error_points_at_the_fence_line(self) -> None:
+        """The message gives the line where the bad fence opens."""
+        with pytest.raises(FenceError, match=r"fence at line 5: unknown table 'nope'"):
+            convert("# Title\n\nText.\n\n```whatmatters\ntable: nope\n```\n")
+
+    def test_error_points_at_a_malformed_line(self) -> None:
+        """A line that isn't `key: value` is named by its own line number."""
+        with pytest.raises(FenceError, match=r"line 4: 'oops' should look like 'key: value'"):
+            convert("Text.\n\n```whatmatters\noops\n```\n")
+
+    def test_unclosed_fence_fails(self) -> None:
+        """A whatmatters fence that never closes stops the render and says so."""
+        with pytest.raises(FenceError, match=r"line 3: the whatmatters fence is never closed"):
+            convert("# Title\n\n```whatmatters\ntable: stages\n\nMore text.\n")
+
+    def test_fence_closes_only_with_its_own_marker(self) -> None:
+        """A ~~~ fence is not closed by ```, so a mismatched close is an unclosed fence."""
+        with pytest.raises(FenceError, match="never closed"):
+            convert("~~~whatmatters\ntable: stages\n```\n")
+
+    @pytest.mark.site
+    def test_mkdocs_build_names_the_page_and_the_option(self, tmp_path: pathlib.Path) -> None:
+        """An MkDocs build with a bad fence fails, and its output names the page and the option."""
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "index.md").write_text("# Fine\n\n```whatmatters\ntable: stages\n```\n", encoding="utf-8")
+        (docs / "bad.md").write_text("# Bad\n\n```whatmatters\ntable: prices\ncolour: red\n```\n",
+                                     encoding="utf-8")
+        config = tmp_path / "mkdocs.yml"
+        config.write_text("site_name: Bad fence\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+                          "markdown_extensions:\n  - decision.markdown\n", encoding="utf-8")
+        done = mkdocs_build(tmp_path / "site", config=config)
+        assert done.returncode != 0
+        assert "Error reading page 'bad.md'" in done.stdout
+        assert "unknown option 'colour'" in done.stdout
