@@ -53,7 +53,9 @@ def _table(head: list[str], rows: list[list[str]], cls: str) -> str:
     """`rows` hold HTML already escaped by the caller."""
     thead = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="wm-table {cls}"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
+    # The table itself stays class-free so Material styles it like the guide's own tables.
+    return (f'<div class="wm-table {cls}"><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
+            '</div>')
 
 
 # --- generated tables ------------------------------------------------------------------
@@ -461,6 +463,7 @@ def widget(name: str, request: dict[str, Any], inner: str, element_id: str, stat
     data = esc(json.dumps(request, sort_keys=True, separators=(",", ":")))
     return (f'<div class="wm-widget" id="{esc(element_id)}" data-wm-widget="{esc(name)}" data-wm-state="static" '
             f'data-wm-request="{data}" data-wm-state-keys="{esc(" ".join(state_keys))}"><div class="wm-body">{inner}</div>'
-            f'<div class="wm-toolbar" hidden><button type="button" data-wm-action="copy-link">Copy link</button>'
-            f'<button type="button" data-wm-action="copy-record">Copy as Markdown decision record</button></div>'
+            f'<div class="wm-toolbar" hidden><button type="button" class="md-button" data-wm-action="copy-link">'
+            f'Copy link</button><button type="button" class="md-button" data-wm-action="copy-record">'
+            f'Copy as Markdown decision record</button></div>'
             f'<p class="wm-status" aria-live="polite"></p></div>')
