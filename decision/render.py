@@ -344,7 +344,8 @@ def screen(result: dict[str, Any], k: Knowledge) -> str:
         verdict = ('<p class="wm-title" tabindex="-1">No known injection pattern found</p>'
                    '<p>Patterns catch the clumsy attempts only; keep the output checks too.</p>')
     form = ('<form class="wm-form" data-wm-form="screen"><label>Message to check '
-            f'<textarea name="text" data-wm-key="text" data-wm-type="text" rows="4" maxlength="20000">'
+            # HTML drops one newline right after <textarea>: this one, so the text's own stays.
+            f'<textarea name="text" data-wm-key="text" data-wm-type="text" rows="4" maxlength="20000">\n'
             f'{esc(result["text"])}</textarea></label></form>')
     return (f'<div class="wm-screen">{form}<div class="wm-result" data-wm-swap="result" role="status">'
             f'{verdict}</div></div>')

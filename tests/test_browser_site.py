@@ -67,7 +67,7 @@ def visits(request: pytest.FixtureRequest, built_site: Build, serve, chromium) -
                     widget.scroll_into_view_if_needed()
                     page.wait_for_function("el => el.dataset.wmState !== 'static'",
                                            arg=widget.element_handle(), timeout=START_MS)
-                page.wait_for_function("!document.querySelector('[data-wm-state=loading]')", timeout=SETTLE_MS)
+                page.wait_for_function("() => !document.querySelector('[data-wm-state=loading]')", timeout=SETTLE_MS)
                 page.wait_for_load_state("networkidle")
             except PlaywrightTimeout as timeout:
                 current.errors.append(f"widgets didn't settle: {timeout.message.splitlines()[0]}")

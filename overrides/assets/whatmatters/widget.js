@@ -46,6 +46,8 @@ function startRuntime() {
     ready, failed: false, live: false, listeners,
     ask(request) {
       return ready.then(() => new Promise((resolve, reject) => {
+        // A worker that failed after starting is gone: answer at once instead of never.
+        if (runtime.failed) { reject(new Error("runtime failed")); return; }
         const id = nextId++;
         pending.set(id, { resolve, reject });
         worker.postMessage({ type: "ask", id, request });
@@ -181,8 +183,7 @@ class Widget {
         return;
       }
       if (!restored) return;
-      await this.refresh({ focus: false, share: false });
-      this.say(NOTES.badLink);
+      if (await this.refresh({ focus: false, share: false })) this.say(NOTES.badLink);
       return;
     }
     await this.refresh({ focus: false, share: false });
@@ -206,8 +207,13 @@ class Widget {
   async refresh({ partial = false, focus = true, share = true } = {}) {
     const response = await this.ask({ ...this.request, render: true });
     if (!response) return false;
+    if (!this.el.isConnected) return false;  // instant navigation replaced the page meanwhile
     if (!response.ok) {
-      this.say(response.error.message);
+      if (this.el.dataset.wmState !== "live") {
+        // The engine can't answer even the first state: keep the static version.
+        console.error("[whatmatters] the engine couldn't answer:", response.error);
+        this.fail();
+      } else this.say(response.error.message);
       return false;
     }
     this.say("");
@@ -217,6 +223,12 @@ class Widget {
       for (const part of fresh.content.querySelectorAll("[data-wm-swap]")) {
         const old = this.body.querySelector(`[data-wm-swap="${part.dataset.wmSwap}"]`);
         if (old) old.replaceWith(part);
+      }
+      // The wrapper names the state too (data-wm-stage="beta"): keep its attributes current.
+      const [now, next] = [this.body.firstElementChild, fresh.content.firstElementChild];
+      if (now && next && now.tagName === next.tagName) {
+        for (const { name } of [...now.attributes]) if (!next.hasAttribute(name)) now.removeAttribute(name);
+        for (const { name, value } of next.attributes) now.setAttribute(name, value);
       }
     } else {
       this.body.innerHTML = response.html;

@@ -49,21 +49,36 @@ async function init(manifestUrl) {
   );
 }
 
+let starting = false;
+const failed = (error) => self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
+
+// Pyodide fetches some files in promises nobody awaits; if one of those fails while
+// starting, loadPyodide never settles, so the failure is reported from here instead.
+self.addEventListener("unhandledrejection", (event) => {
+  if (!starting) return;
+  event.preventDefault();
+  starting = false;
+  failed(event.reason);
+});
+
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "init") {
+    starting = true;
     try {
       await init(message.manifest);
-      self.postMessage({ type: "ready" });
+      if (starting) self.postMessage({ type: "ready" });
     } catch (error) {
-      self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
+      if (starting) failed(error);
+    } finally {
+      starting = false;
     }
   } else if (message.type === "ask") {
     try {
       const response = JSON.parse(handle(JSON.stringify(message.request)));
       self.postMessage({ type: "response", id: message.id, response });
     } catch (error) {
-      self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
+      failed(error);
     }
   }
 };
