@@ -28,6 +28,7 @@ class Visit:
     widgets: dict[str, str] = dataclasses.field(default_factory=dict)
     errors: list[str] = dataclasses.field(default_factory=list)
     foreign: list[str] = dataclasses.field(default_factory=list)
+    requests: int = 0
 
 
 def same_origin(url: str, origin: str) -> bool:
@@ -46,6 +47,7 @@ def visits(request: pytest.FixtureRequest, built_site: Build, serve, chromium) -
     current = Visit()
 
     def route(handler: Route) -> None:
+        current.requests += 1
         if same_origin(handler.request.url, origin):
             handler.continue_()
         else:
@@ -103,3 +105,14 @@ class TestEveryPage:
     def test_has_a_main_heading(self, visits: dict[str, Visit], page: str) -> None:
         """The page's content starts with a visible main heading."""
         assert visits[page].heading.strip()
+
+
+class TestThirdParties:
+    def test_every_request_stays_on_the_site(self, request: pytest.FixtureRequest, visits: dict[str, Visit],
+                                             gate_figure) -> None:
+        """Across every page, with every widget live, no request goes to any origin but the site's own."""
+        foreign = [url for visit in visits.values() for url in visit.foreign]
+        gate_figure(f"No third parties ({request.node.callspec.id})",
+                    f"{sum(v.requests for v in visits.values())} requests from {len(visits)} pages, "
+                    f"{len(foreign)} to other origins")
+        assert foreign == []

@@ -108,7 +108,8 @@ class TestRepository:
         for name in files:
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ROOT / name, copy / name)
-        openai_key = fake_key("sk-proj-", 20, string.ascii_letters) + "T3BlbkFJ" + fake_key("", 20, string.ascii_letters)
+        letters = string.ascii_letters
+        openai_key = fake_key("sk-proj-", 20, letters) + "T3BlbkFJ" + fake_key("", 20, letters)
         (copy / "deploy.env").write_text(f"AWS_ACCESS_KEY_ID={fake_key('AKIA', 16)}\n", encoding="utf-8")
         page = (copy / "content" / "never-skip.md").read_text(encoding="utf-8")
         (copy / "content" / "never-skip.md").write_text(page + f"\n`{openai_key}`\n", encoding="utf-8")
@@ -131,10 +132,12 @@ class TestSite:
     def test_a_planted_secret_is_found(self, built_site: Build, tmp_path: pathlib.Path) -> None:
         """In a copy of the site a key planted in a page is found; only under assets/pyodide/ is it not."""
         copy = tmp_path / "site"
-        shutil.copytree(built_site.site, copy, ignore=lambda folder, names: ["pyodide"] if folder.endswith("assets") else [])
+        shutil.copytree(built_site.site, copy,
+                        ignore=lambda folder, names: ["pyodide"] if folder.endswith("assets") else [])
         token = fake_key("ghp_", 36, string.ascii_letters + string.digits)
         page = copy / "never-skip" / "index.html"
-        page.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<!-- {token} --></body>"), encoding="utf-8")
+        page.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<!-- {token} --></body>"),
+                        encoding="utf-8")
         (copy / "assets" / "pyodide").mkdir()
         (copy / "assets" / "pyodide" / "vendored.js").write_text(f'const t = "{token}";\n', encoding="utf-8")
         findings = scan(copy, ["."], tmp_path, all_files=True)

@@ -1,8 +1,10 @@
-"""Gates 2 and 6: no plain-HTTP URL in the built site, valid HTML, and no broken link or anchor.
+"""Gates 2 and 6: HTTPS only, nothing from other hosts, valid HTML, no broken link or anchor.
 
 - Plain HTTP: every HTML, CSS, JSON, XML and script file the site serves is read for
   `http://`. XML namespace names (`http://www.w3.org/2000/svg` and the like) are
   identifiers no browser fetches, so they are allowed by exact value.
+- Third parties: no page or stylesheet loads anything from another host (the browser
+  test in test_browser_site.py counts the requests pages actually make).
 - HTML validity: npm html-validate (pinned in package.json) with the committed
   `.htmlvalidate.json`, over every built page and the HTML the engine renders.
 - Links: every internal href/src of every page resolves to a file, and every #anchor
@@ -117,6 +119,77 @@ class TestNoPlainHttp:
         (site / where).write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
         found, _ = plain_http(site)
         assert list(found) == [where] and len(found[where]) == 1 and "http://example.com/" in found[where][0]
+
+
+# --- no third-party resources ----------------------------------------------------------
+
+# What a page loads by itself, as opposed to links a reader may follow.
+LOADING_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "prefetch",
+                          "preconnect", "dns-prefetch", "manifest"})
+CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNORECASE)
+
+
+class _Resources(html.parser.HTMLParser):
+    """The URLs a page loads: sources, posters, objects, stylesheets and icons, inline CSS urls."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for name in ("src", "poster", "data"):
+            if values.get(name):
+                self.urls.append(values[name])
+        if values.get("srcset"):
+            self.urls += [part.split()[0] for part in values["srcset"].split(",") if part.strip()]
+        if tag == "link" and LOADING_RELS & set(values.get("rel", "").lower().split()):
+            self.urls.append(values.get("href", ""))
+        self.urls += CSS_URL.findall(values.get("style", ""))
+
+
+def third_parties(site: pathlib.Path, site_url: str) -> tuple[list[str], int]:
+    """([file: URL] for every resource the site loads from another host, resources checked)."""
+    own = urllib.parse.urlsplit(site_url).netloc
+    found, checked = [], 0
+    for path in sorted(site.rglob("*")):
+        if path.suffix == ".html":
+            parser = _Resources()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parser.close()
+            urls = parser.urls
+        elif path.suffix == ".css":
+            urls = CSS_URL.findall(path.read_text(encoding="utf-8", errors="replace"))
+        else:
+            continue
+        for url in urls:
+            checked += 1
+            parts = urllib.parse.urlsplit(url)
+            if parts.netloc and parts.netloc != own:
+                found.append(f"{path.relative_to(site).as_posix()}: {url}")
+    return found, checked
+
+
+class TestNoThirdPartyResources:
+    def test_nothing_is_loaded_from_another_host(self, built_site: Build, gate_figure) -> None:
+        """No page or stylesheet loads a script, style, image, font or frame from any host but the site's."""
+        found, checked = third_parties(built_site.site, site_config()["site_url"])
+        gate_figure("No third parties (built pages)", f"{len(found)} of {checked} resources from other hosts")
+        assert checked > 50 and found == []
+
+    @pytest.mark.parametrize("where, plant", [
+        ("never-skip/index.html", ("</head>", '<script src="https://cdn.example.com/x.js"></script></head>')),
+        ("never-skip/index.html", ("</head>", '<link rel="stylesheet" href="//fonts.example.com/a.css"></head>')),
+        ("assets/whatmatters/whatmatters.css", ("", "\n@import 'https://fonts.example.com/b.css';\n")),
+    ], ids=["script", "stylesheet", "css-import"])
+    def test_a_planted_third_party_fails(self, built_site: Build, tmp_path: pathlib.Path, where: str,
+                                         plant: tuple[str, str]) -> None:
+        """In a copy of the site, one script, stylesheet or import from another host is found."""
+        site = copy_site(built_site.site, tmp_path / "site")
+        text = (site / where).read_text(encoding="utf-8")
+        (site / where).write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
+        found, _ = third_parties(site, site_config()["site_url"])
+        assert len(found) == 1 and found[0].startswith(where) and "example.com" in found[0]
 
 
 # --- HTML validity ---------------------------------------------------------------------
