@@ -239,18 +239,15 @@ def cost(result: dict[str, Any], k: Knowledge) -> str:
     m = result["model"]
     prices = k.price_sets[result["set"]]
 
-    def option(x: Model) -> str:
-        return f'<option value="{esc(x.id)}"{" selected" if x.id == m["id"] else ""}>{esc(x.name)}</option>'
-
-    groups = _by_provider(prices)
-    if len(groups) == 1:
-        options = "".join(option(x) for x in groups[0][1])
-    else:  # a long list is easier to scan by provider, with or without JS
-        options = "".join(f'<optgroup label="{esc(provider)}">{"".join(option(x) for x in models)}</optgroup>'
-                          for provider, models in groups)
+    # A text field with suggestions: type any part of a name or id to search the whole set.
+    options = "".join(f'<option value="{esc(x.id)}" label="{esc(x.name)} ({esc(provider)}, '
+                      f'{esc(x.effective or prices.effective)})"></option>'
+                      for provider, models in _by_provider(prices) for x in models)
+    list_id = f"wm-models-{prices.id}"
     per_day = result.get("requests_per_day")
     form = (f'<form class="wm-form" data-wm-form="cost"><input type="hidden" name="set" value="{esc(prices.id)}">'
-            f'<label>Model <select name="model">{options}</select></label>'
+            f'<label>Model (type to search) <input type="search" name="model" list="{esc(list_id)}" '
+            f'value="{esc(m["id"])}" spellcheck="false"></label><datalist id="{esc(list_id)}">{options}</datalist>'
             f'<label>Input tokens per request <input type="number" name="input_tokens" min="0" step="1" '
             f'value="{esc(result["input_tokens"])}"></label>'
             f'<label>Output tokens per request <input type="number" name="output_tokens" min="0" step="1" '

@@ -8,6 +8,7 @@ genai-prices' own calculator, and check the pages and widgets that show it.
 from __future__ import annotations
 
 import datetime
+import html
 import html.parser
 import io
 import json
@@ -375,16 +376,16 @@ class TestCostWidget:
         assert defaults["set"] == "current"
         assert defaults["model"] in knowledge().price_sets["current"].models
 
-    def test_model_picker_groups_by_provider(self) -> None:
-        """The picker offers every model of the set, under one optgroup per provider, yours selected."""
+    def test_model_search_offers_every_model_with_provider_and_date(self) -> None:
+        """The model field suggests every model of the set, each labelled with its provider and price date."""
         defaults = dict(knowledge().widgets["cost"].defaults)
         page = handle({"v": 1, "op": "cost", **defaults, "render": True})["html"]
         prices = knowledge().price_sets["current"]
-        for provider in {m.provider for m in prices.models.values()}:
-            assert f'<optgroup label="{provider}">' in page
+        assert '<input type="search" name="model" list="wm-models-current"' in page
+        assert f'value="{defaults["model"]}"' in page
         for m in prices.models.values():
-            assert f'<option value="{m.id}"' in page
-        assert f'<option value="{defaults["model"]}" selected>' in page
+            label = f'{m.name} ({m.provider}, {m.effective or prices.effective})'
+            assert f'<option value="{m.id}" label="{html.escape(label)}">' in page
 
     def test_every_compared_price_is_dated_and_sourced(self) -> None:
         """The comparison rows each show their price date, and the result names the set's source."""

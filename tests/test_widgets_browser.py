@@ -202,7 +202,7 @@ class TestCost:
         """Per request, per 10,000, per day and per month, the widget shows what `whatmatters cost` prints."""
         page, wid = tour.open("ai/"), "wm-cost"
         wait_state(page, wid, "live")
-        page.select_option(f"#{wid} select[name=model]", model)
+        page.fill(f"#{wid} input[name=model]", model)
         page.fill(f"#{wid} input[name=input_tokens]", str(input_tokens))
         page.fill(f"#{wid} input[name=output_tokens]", str(output_tokens))
         page.fill(f"#{wid} input[name=requests_per_day]", str(per_day))
@@ -290,7 +290,7 @@ class TestSharedLinks:
         page, wid = tour.open("ai/"), "wm-cost"
         wait_state(page, wid, "live")
         model = cost_cases()[1][0]
-        page.select_option(f"#{wid} select[name=model]", model)
+        page.fill(f"#{wid} input[name=model]", model)
         page.fill(f"#{wid} input[name=cached_share]", "0.5")
         page.fill(f"#{wid} input[name=turns]", "25")
         saved(page, wid, model=model, cached_share=0.5, turns=25)
