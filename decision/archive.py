@@ -20,8 +20,8 @@ from . import __version__
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 
-# Build-time only: the Markdown extension, the asset and archive makers, the price refresher.
-LEFT_OUT = frozenset({"markdown.py", "assets.py", "archive.py", "prices_refresh.py"})
+# Build-time only: the Markdown extension, the asset and archive makers, the price refresher, the CSP writer.
+LEFT_OUT = frozenset({"markdown.py", "assets.py", "archive.py", "prices_refresh.py", "csp.py"})
 
 # Any fixed date works; 1980-01-01 is the earliest a zip can record.
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
