@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from .errors import RequestError
-from .knowledge import Knowledge, Model, PriceSet
+from .knowledge import Knowledge, Model, PriceSet, Tier
 
 DAYS_PER_MONTH = 30
 _PER_TOKEN = {"per-1k": Decimal(1000), "per-1m": Decimal(1_000_000)}
@@ -81,11 +81,19 @@ def _usd(value: Decimal) -> float:
 
 def request_cost(prices: PriceSet, m: Model, input_tokens: int, output_tokens: int,
                  cached_share: Decimal = Decimal(0)) -> Decimal:
-    """USD for one request; `cached_share` of the input is billed at the cached-input price."""
-    cached_rate = _rate(prices, m.cached_input) if m.cached_input is not None else _rate(prices, m.input)
+    """USD for one request; `cached_share` of the input is billed at the cached-input price.
+
+    A tiered model charges the whole request at the rates of the highest tier whose threshold
+    the prompt passes (more input tokens than `above_input_tokens`), as genai-prices does.
+    """
+    rates: Model | Tier = m
+    for tier in m.tiers:
+        if input_tokens > tier.above_input_tokens:
+            rates = tier
+    cached_rate = _rate(prices, rates.cached_input if rates.cached_input is not None else rates.input)
     cached = Decimal(input_tokens) * cached_share
     fresh = Decimal(input_tokens) - cached
-    return fresh * _rate(prices, m.input) + cached * cached_rate + Decimal(output_tokens) * _rate(prices, m.output)
+    return fresh * _rate(prices, rates.input) + cached * cached_rate + Decimal(output_tokens) * _rate(prices, rates.output)
 
 
 def _notes(m: Model, cached_share: Decimal) -> list[str]:
@@ -102,7 +110,8 @@ def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
             "input_per_1m": _usd(_rate(prices, m.input) * per_m),
             "output_per_1m": _usd(_rate(prices, m.output) * per_m),
             "cached_input_per_1m": None if m.cached_input is None else _usd(_rate(prices, m.cached_input) * per_m),
-            "context_window": m.context_window, "effective": m.effective or prices.effective}
+            "context_window": m.context_window, "effective": m.effective or prices.effective,
+            "tiered": bool(m.tiers)}
 
 
 def cost(k: Knowledge, set_id: str | None, model_id: str, input_tokens: int, output_tokens: int,

@@ -172,6 +172,16 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Tier:
+    """The rates a request pays once its prompt has more than `above_input_tokens` input tokens."""
+
+    above_input_tokens: int
+    input: float
+    output: float
+    cached_input: float | None
+
+
+@dataclass(frozen=True)
 class Model:
     id: str
     name: str
@@ -181,6 +191,7 @@ class Model:
     cached_input: float | None
     context_window: int | None
     effective: str | None
+    tiers: tuple[Tier, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -517,12 +528,31 @@ def _price_set(base: pathlib.Path, file: str) -> PriceSet:
     for m in top.tables("model"):
         model = Model(m.get("id", "str"), m.get("name", "str"), m.get("provider", "str"),
                       m.get("input", "num"), m.get("output", "num"), m.get("cached_input", "num", None),
-                      m.get("context_window", "int", None), m.get("effective", "str", None))
+                      m.get("context_window", "int", None), m.get("effective", "str", None),
+                      _tiers(m) if "tiers" in m.table else ())
         if min(model.input, model.output, model.cached_input or 0) < 0:
             raise m.fail("a price can't be negative")
         models.append(model)
     return PriceSet(top.get("id", "str"), top.get("name", "str"), unit, top.get("effective", "str"),
                     top.get("source", "str"), top.get("note", "str"), _unique(file, models))
+
+
+def _tiers(m: _Reader) -> tuple[Tier, ...]:
+    """A model's optional price tiers: thresholds are whole numbers, rising, and no price is negative."""
+    out: list[Tier] = []
+    for t in m.tables("tiers"):
+        t.item = m.item
+        tier = Tier(t.get("above_input_tokens", "int"), t.get("input", "num"), t.get("output", "num"),
+                    t.get("cached_input", "num", None))
+        if tier.above_input_tokens < 0:
+            raise m.fail(f"tier threshold {tier.above_input_tokens} can't be negative")
+        if min(tier.input, tier.output, tier.cached_input or 0) < 0:
+            raise m.fail(f"a price in the tier above {tier.above_input_tokens} input tokens can't be negative")
+        if out and tier.above_input_tokens <= out[-1].above_input_tokens:
+            raise m.fail(f"tier thresholds should rise: {tier.above_input_tokens} "
+                         f"comes after {out[-1].above_input_tokens}")
+        out.append(tier)
+    return tuple(out)
 
 
 def _read_json(base: pathlib.Path, name: str) -> dict[str, Any]:

@@ -43,8 +43,13 @@ NOT_CHAT_IDS = frozenset({"ada"})
 
 NOTE = ("USD per million tokens at the standard rate, as genai-prices listed them on {as_of}. "
         "Cached input is the cache-read price; cache writes, batch, flex and priority rates are left out, "
-        "as are image, audio and embedding models, deprecated models, and {tiered} models whose rate "
-        "rises once a prompt passes a size threshold.")
+        "as are image, audio and embedding models and deprecated models. Where a model's rate steps up "
+        "once a prompt passes a size threshold, its row also lists the higher tiers, and a request over a "
+        "threshold pays that tier's rates on all its tokens.{skipped}")
+SKIPPED_NOTE = " {n} tiered models whose steps can't be written that way are left out."
+
+# The genai-prices keys a row is made of, and the name each has in a row.
+ROW_KEYS = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cached_input"}
 
 
 def _num(value: Decimal) -> int | float:
@@ -58,19 +63,44 @@ def _is_tiered(prices: Any) -> bool:
     return any(isinstance(v, TieredPrices) for v in vars(prices).values())
 
 
-def _row_prices(prices: Any) -> dict[str, Any]:
-    """input, output and cached_input of one genai-prices ModelPrice (base tier if tiered)."""
+def _tier_starts(prices: Any) -> list[int] | None:
+    """Every input-token threshold of a row's prices, ascending; None if one can't be written as a tier."""
     from genai_prices.types import TieredPrices
 
-    def flat(key: str) -> Decimal | None:
+    starts: set[int] = set()
+    for key in ROW_KEYS:
         value = getattr(prices, key, None)
-        return value.base if isinstance(value, TieredPrices) else value
+        if isinstance(value, TieredPrices):
+            for tier in value.tiers:
+                if type(tier.start) is not int or tier.start < 0:
+                    return None
+                starts.add(tier.start)
+    return sorted(starts)
 
-    out = {"input": _num(flat("input_mtok")), "output": _num(flat("output_mtok"))}
-    if flat("cache_read_mtok") is not None:
-        out["cached_input"] = _num(flat("cache_read_mtok"))
-    if _is_tiered(prices):
-        out["tiered"] = True
+
+def _rate_at(value: Any, input_tokens: int) -> Decimal | None:
+    """The price genai-prices charges for a prompt of `input_tokens` (its tiers start strictly above)."""
+    from genai_prices.types import TieredPrices
+
+    if not isinstance(value, TieredPrices):
+        return value
+    rate = value.base
+    for tier in value.tiers:  # ascending, so the last one passed wins
+        if input_tokens > tier.start:
+            rate = tier.price
+    return rate
+
+
+def _row_prices(prices: Any) -> dict[str, Any]:
+    """input, output and cached_input of one genai-prices ModelPrice: base rates, then any tiers."""
+    def rates(input_tokens: int) -> dict[str, Any]:
+        found = {name: _rate_at(getattr(prices, key, None), input_tokens) for key, name in ROW_KEYS.items()}
+        return {name: _num(value) for name, value in found.items() if value is not None}
+
+    out = rates(0)
+    starts = _tier_starts(prices) or []
+    if starts:
+        out["tiers"] = [{"above_input_tokens": start, **rates(start + 1)} for start in starts]
     return out
 
 
@@ -139,7 +169,7 @@ def _skip_reason(model: Any, prices: Any) -> str | None:
         return "not priced by text tokens"
     if model.deprecated:
         return "deprecated"
-    if _is_tiered(prices):
+    if _is_tiered(prices) and _tier_starts(prices) is None:
         return "tiered"
     return None
 
@@ -191,7 +221,8 @@ def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
         "source": f"genai-prices {version} ({url.split('://', 1)[-1]})",
         "source_url": url,
         "genai_prices_version": version,
-        "note": NOTE.format(as_of=as_of.isoformat(), tiered=len(tiered)),
+        "note": NOTE.format(as_of=as_of.isoformat(),
+                            skipped=SKIPPED_NOTE.format(n=len(tiered)) if tiered else ""),
         "skipped_tiered": sorted(tiered),
         "model": sorted(rows.values(), key=lambda r: (r["provider"], r["id"])),
     }

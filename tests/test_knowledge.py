@@ -364,6 +364,20 @@ class TestOtherRefusals:
         append(prices, '[[model]]\nid = "refund"\nname = "Refund"\nprovider = "Nobody"\ninput = -1\noutput = 1')
         assert_names(refused(data), f"prices/{prices.name}", "refund", "negative")
 
+    @pytest.mark.parametrize("tiers, words", [
+        ("[{above_input_tokens = 200000, input = 2, output = 2}, {above_input_tokens = 100000, input = 3, output = 3}]",
+         ("100000", "200000", "rise")),
+        ("[{above_input_tokens = -5, input = 2, output = 2}]", ("-5", "negative")),
+        ("[{above_input_tokens = 1000, input = 2, output = -2}]", ("1000", "negative")),
+        ("[{above_input_tokens = 1000.5, input = 2, output = 2}]", ("'above_input_tokens'", "whole number")),
+    ], ids=["descending", "negative-threshold", "negative-price", "fractional-threshold"])
+    def test_bad_price_tiers(self, data: pathlib.Path, tiers: str, words: tuple[str, ...]) -> None:
+        """Tiers whose thresholds fall, go below zero or are not whole numbers, or whose prices are negative, are refused."""
+        prices = sorted((data / "prices").glob("*.toml"))[0]
+        append(prices, f'[[model]]\nid = "stepped"\nname = "Stepped"\nprovider = "Nobody"\ninput = 1\noutput = 1\n'
+                       f'tiers = {tiers}')
+        assert_names(refused(data), f"prices/{prices.name}", "stepped", *words)
+
     def test_regex_that_does_not_compile(self, data: pathlib.Path) -> None:
         """A screening pattern that isn't a valid regular expression is refused."""
         append(data / "ai.toml", "[[pattern]]\nid = \"broken\"\nname = \"Broken\"\nregex = '(unclosed'\nwhy = \"Oops.\"")

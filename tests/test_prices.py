@@ -188,12 +188,11 @@ class TestSnapshot:
         assert set(SEED_TABLE) <= set(models)
         assert {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-2.5-flash"} <= set(models)
 
-    def test_rows_are_flat_prices_with_dates_in_order(self) -> None:
-        """No kept row is tiered; earlier prices predate the row's own date, scheduled ones follow the snapshot."""
+    def test_rows_are_sorted_with_dates_in_order(self) -> None:
+        """Rows are sorted and none is also listed as skipped; earlier prices predate the row's own date, scheduled ones follow the snapshot."""
         doc = committed()
         rows = doc["model"]
         assert [(r["provider"], r["id"]) for r in rows] == sorted((r["provider"], r["id"]) for r in rows)
-        assert not any(r.get("tiered") for r in rows)
         assert not {r["id"] for r in rows} & set(doc["skipped_tiered"])
         for r in rows:
             for old in r.get("history", []):
@@ -217,6 +216,39 @@ class TestSnapshot:
             ours = ask({"op": "cost", "set": "current", "model": row["id"], **WORKLOAD})
             assert ours["ok"], ours
             assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price * WORKLOAD["requests"]), row["id"]
+
+    def test_tiered_rows_list_rising_thresholds(self) -> None:
+        """The flagship models whose rates step up with prompt size are kept, with rising tiers above their base prices."""
+        doc = committed()
+        tiered = {r["id"]: r for r in doc["model"] if "tiers" in r}
+        assert {"gpt-5.4", "gpt-5.5", "gemini-2.5-pro", "claude-sonnet-4-5"} <= set(tiered)
+        for row in tiered.values():
+            starts = [t["above_input_tokens"] for t in row["tiers"]]
+            assert starts == sorted(set(starts)) and starts[0] > 0, row["id"]
+            assert all(t["input"] >= row["input"] and t["output"] >= row["output"] for t in row["tiers"]), row["id"]
+        views = {v["id"]: v for v in ask({"op": "models", "set": "current"})["result"]["models"]}
+        assert {mid for mid, v in views.items() if v["tiered"]} == set(tiered)
+
+    @pytest.mark.parametrize("above", [None, 0, 1, 2], ids=["300k", "at-threshold", "one-above", "two-above"])
+    def test_tiered_prompts_agree_with_genai_prices(self, genai_prices: Any, above: int | None) -> None:
+        """Every tiered model prices one request of 300,000 input tokens, or one at or just past each threshold, as calc_price does, to the cent."""
+        doc = committed()
+        day = datetime.datetime.fromisoformat(doc["effective"]).replace(tzinfo=datetime.UTC)
+        tiered = [r for r in doc["model"] if "tiers" in r]
+        assert tiered
+        for row in tiered:
+            provider_id, _, model_ref = row["genai_prices_ref"].partition("/")
+            sizes = [300_000] if above is None else [t["above_input_tokens"] + above for t in row["tiers"]]
+            for size in sizes:
+                halves = (0, size // 2) if "cached_input" in row and size % 2 == 0 else (0,)
+                for cached in halves:
+                    usage = genai_prices.Usage(input_tokens=size, cache_read_tokens=cached, output_tokens=2_000)
+                    theirs = genai_prices.calc_price(usage, model_ref, provider_id=provider_id,
+                                                     genai_request_timestamp=day)
+                    ours = ask({"op": "cost", "set": "current", "model": row["id"], "input_tokens": size,
+                                "output_tokens": 2_000, "requests": 1, "cached_share": 0.5 if cached else 0})
+                    assert ours["ok"], ours
+                    assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price), (row["id"], size, cached)
 
     def test_cached_input_is_the_cache_read_price(self, genai_prices: Any) -> None:
         """Input billed as cached costs what genai-prices charges for the same tokens read from cache."""
