@@ -144,7 +144,9 @@ def compare(k: Knowledge, set_id: str | None, model_ids: Iterable[str] | None, i
     totals = {m.id: request_cost(prices, m, input_tokens, output_tokens, cached_share) * requests for m in chosen}
     rows = sorted(chosen, key=lambda m: (totals[m.id], m.id))
     base = model(prices, baseline) if baseline else rows[-1]
-    base_total = totals.get(base.id, request_cost(prices, base, input_tokens, output_tokens, cached_share) * requests)
+    if base.id not in totals:  # a baseline outside the chosen models is priced once, here
+        totals[base.id] = request_cost(prices, base, input_tokens, output_tokens, cached_share) * requests
+    base_total = totals[base.id]
     cheapest = rows[0]
     saving = base_total - totals[cheapest.id]
     return {

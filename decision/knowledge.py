@@ -9,6 +9,7 @@ field or a value of the wrong type. Each refusal is a DataError naming file, id,
 from __future__ import annotations
 
 import functools
+import json
 import pathlib
 import re
 import tomllib
@@ -556,8 +557,6 @@ def _tiers(m: _Reader) -> tuple[Tier, ...]:
 
 
 def _read_json(base: pathlib.Path, name: str) -> dict[str, Any]:
-    import json
-
     try:
         return json.loads((base / name).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

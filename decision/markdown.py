@@ -98,7 +98,7 @@ def render_fence(options: dict[str, str], k: Knowledge | None = None) -> str:
         raise FenceError(f"{kind} '{name}': {response['error']['message']}")
     if kind == "table":
         return f'<div class="wm-generated" data-wm-table="{render.esc(name)}">{response["html"]}</div>'
-    element_id = "wm-" + "-".join([name] + [str(request[key]) for key in ("topic",) if key in request])
+    element_id = f"wm-{name}-{request['topic']}" if "topic" in request else f"wm-{name}"
     return render.widget(name, request, response["html"], element_id, k.widgets[name].state)
 
 
