@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any
 
 from .knowledge import Knowledge, Rule, Strategy, all_hold
@@ -33,12 +34,80 @@ def context(k: Knowledge, turns: int, tokens_per_turn: int, window: int, needs_e
     return result
 
 
+# Characters that carry no letter of their own: zero-width spaces and joiners, the
+# soft hyphen, the word joiner, the byte-order mark, and invisible separators.
+_INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+                       "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff")
+# Look-alikes that spell a word past a filter: digits and symbols for letters (1gnore),
+# Cyrillic and Greek letters that look Latin, typographic quotes for plain ones.
+_SWAPS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+          "\u2018": "\x27", "\u2019": "\x27", "\u201b": "\x27", "\u02bc": "\x27", "\u201c": '"', "\u201d": '"',
+          "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y",
+          "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u0455": "s", "\u0501": "d", "\u04bb": "h",
+          "\u03bf": "o", "\u03b1": "a", "\u03b5": "e", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v",
+          "\u03c1": "p", "\u03c4": "t", "\u03c5": "u", "\u03c7": "x"}
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(ch: str) -> str:
+    """One character as the patterns see it: compatibility form, no accents, case-folded, look-alikes swapped."""
+    folded = _FOLDED.get(ch)
+    if folded is None:
+        code = ord(ch)
+        if ch in _INVISIBLE:
+            folded = ""
+        elif 0xE0020 <= code <= 0xE007E:  # Unicode "tag" letters hide ASCII text in plain sight
+            folded = chr(code - 0xE0000)
+        elif 0xE0000 <= code <= 0xE007F:
+            folded = ""
+        else:
+            decomposed = unicodedata.normalize("NFKD", ch)
+            bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+            folded = "".join(_SWAPS.get(c, c) for c in bare)
+        if len(_FOLDED) < 4096:
+            _FOLDED[ch] = folded
+    return folded
+
+
+def screen_form(text: str) -> tuple[str, list[int]]:
+    """The text the patterns read, and for each of its characters the index of the original it came from.
+
+    Unicode compatibility forms (full-width letters, ligatures) become plain letters, accents
+    and case go, invisible characters are dropped, look-alike digits and letters are swapped,
+    and each run of whitespace becomes one character: a newline if the run holds one, else a
+    space (so no pattern can be made to rescan a flood of blank lines).
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    gap = -1  # index in `chars` of the whitespace run being read, -1 outside one
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if gap < 0:
+                gap = len(chars)
+                chars.append(" ")
+                origin.append(i)
+            if ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029" and chars[gap] != "\n":
+                chars[gap] = "\n"
+            continue
+        folded = _fold(ch)
+        if folded:
+            gap = -1
+            for c in folded:
+                chars.append(c)
+                origin.append(i)
+    return "".join(chars), origin
+
+
 def screen(k: Knowledge, text: str) -> dict[str, Any]:
-    """Which suspicious patterns a message trips, each with the words that tripped it and why."""
+    """Which suspicious patterns a message trips, each with the reader's words that tripped it and why."""
+    form, origin = screen_form(text)
     hits = []
     for p in k.patterns:
-        match = p.regex.search(text)
+        match = p.regex.search(form)
         if match:
-            hits.append({"id": p.id, "name": p.name, "why": p.why, "match": match.group(0).strip()[:120]})
+            start, end = match.span()
+            # Map the match back onto what the reader wrote, so they see their own words.
+            words = text[origin[start]:origin[end - 1] + 1] if end > start else ""
+            hits.append({"id": p.id, "name": p.name, "why": p.why, "match": words.strip()[:120]})
     return {"text": text, "length": len(text), "suspicious": bool(hits), "hits": hits,
             "defences": [{"kind": kind, "text": t} for kind, t in k.defences]}
