@@ -2,11 +2,14 @@
 
 The public face is small: `handle(request)` answers every question as JSON, `load()`
 reads and validates the data, and `DataError` says what is wrong with broken data.
+Everything under `decision.build` is for builds and terminals; the browser never gets it.
 """
 
 __version__ = "0.1.0"
 
 from .api import handle
-from .knowledge import DataError, Knowledge, load
+from .errors import DataError
+from .knowledge import Knowledge
+from .loading import load
 
 __all__ = ["DataError", "Knowledge", "__version__", "handle", "load"]

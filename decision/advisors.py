@@ -14,12 +14,13 @@ SCREEN_MAX_CHARS = 20_000
 def _pick(rules: tuple[Rule, ...], strategies: dict[str, Strategy] | Any, values: dict[str, Any]) -> dict[str, Any]:
     rule = next(r for r in rules if all_hold(r.when, values))
     s = strategies[rule.strategy]
-    return {"strategy": {"id": s.id, "name": s.name, "what": s.what}, "reason": rule.reason}
+    return {"strategy": {"id": s.id, "name": s.name, "what": s.what, "keeps_last_turns": s.keeps_last_turns},
+            "reason": rule.reason}
 
 
 def latency(k: Knowledge, seconds: float, streamable: bool) -> dict[str, Any]:
     values = {"seconds": seconds, "streamable": streamable}
-    return {"seconds": seconds, "streamable": streamable, **_pick(k.latency_rules, k.latency_strategies, values)}
+    return {"seconds": seconds, "streamable": streamable, **_pick(k.ai.latency_rules, k.ai.latency_strategies, values)}
 
 
 def context(k: Knowledge, turns: int, tokens_per_turn: int, window: int, needs_early_context: bool) -> dict[str, Any]:
@@ -28,8 +29,8 @@ def context(k: Knowledge, turns: int, tokens_per_turn: int, window: int, needs_e
     values = {"ratio": ratio, "needs_early_context": needs_early_context, "turns": turns}
     result = {"turns": turns, "tokens_per_turn": tokens_per_turn, "window": window,
               "needs_early_context": needs_early_context, "needed_tokens": needed, "ratio": round(ratio, 4),
-              **_pick(k.context_rules, k.context_strategies, values)}
-    fits = math.floor(window * k.context_headroom / tokens_per_turn) if tokens_per_turn else turns
+              **_pick(k.ai.context_rules, k.ai.context_strategies, values)}
+    fits = math.floor(window * k.ai.context_headroom / tokens_per_turn) if tokens_per_turn else turns
     result["keep_last"] = max(1, min(turns, fits))
     return result
 
@@ -102,7 +103,7 @@ def screen(k: Knowledge, text: str) -> dict[str, Any]:
     """Which suspicious patterns a message trips, each with the reader's words that tripped it and why."""
     form, origin = screen_form(text)
     hits = []
-    for p in k.patterns:
+    for p in k.ai.patterns:
         match = p.regex.search(form)
         if match:
             start, end = match.span()
@@ -110,4 +111,4 @@ def screen(k: Knowledge, text: str) -> dict[str, Any]:
             words = text[origin[start]:origin[end - 1] + 1] if end > start else ""
             hits.append({"id": p.id, "name": p.name, "why": p.why, "match": words.strip()[:120]})
     return {"text": text, "length": len(text), "suspicious": bool(hits), "hits": hits,
-            "defences": [{"kind": kind, "text": t} for kind, t in k.defences]}
+            "defences": [{"kind": kind, "text": t} for kind, t in k.ai.defences]}

@@ -114,13 +114,56 @@ def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
             "tiered": bool(m.tiers)}
 
 
-def cost(k: Knowledge, set_id: str | None, model_id: str, input_tokens: int, output_tokens: int,
-         requests: int, requests_per_day: int | None, cached_share: Decimal) -> dict[str, Any]:
+def by_provider(prices: PriceSet) -> list[tuple[str, list[Model]]]:
+    """A set's models grouped by provider, in the order the data first names each, then by name."""
+    def natural(name: str) -> list[tuple[int, Any]]:
+        return [(0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.split(r"(\d+)", name)]
+
+    groups: dict[str, list[Model]] = {}
+    for m in prices.models.values():
+        groups.setdefault(m.provider, []).append(m)
+    return [(provider, sorted(models, key=lambda m: (natural(m.name), m.id))) for provider, models in groups.items()]
+
+
+def set_view(prices: PriceSet) -> dict[str, Any]:
+    return {"id": prices.id, "name": prices.name, "unit": prices.unit, "effective": prices.effective,
+            "source": prices.source, "note": prices.note}
+
+
+def choices(prices: PriceSet) -> list[dict[str, Any]]:
+    """Every model of a set, grouped by provider: what a model picker offers."""
+    return [{"id": m.id, "name": m.name, "provider": provider, "effective": m.effective or prices.effective}
+            for provider, models in by_provider(prices) for m in models]
+
+
+def price_table(k: Knowledge, set_id: str | None) -> dict[str, Any]:
+    """Every model of a set with its rates, the reference workload's cost and a chat's history growth."""
+    prices = price_set(k, set_id)
+    ref = k.ai.cost_reference
+    rows = []
+    for _, models in by_provider(prices):
+        for m in models:
+            workload = request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
+            chat = conversation(k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user,
+                                ref.history_reply)
+            rows.append({**model_view(prices, m), "reference_usd": _usd(workload), "history_growth": chat["growth"]})
+    return {"set": prices.id, "set_name": prices.name, "unit": prices.unit, "effective": prices.effective,
+            "source": prices.source, "note": prices.note, "rows": rows,
+            "reference": {"requests": ref.requests, "input_tokens": ref.input_tokens,
+                          "output_tokens": ref.output_tokens, "history_turns": ref.history_turns,
+                          "history_system": ref.history_system, "history_user": ref.history_user,
+                          "history_reply": ref.history_reply}}
+
+
+def estimate(k: Knowledge, set_id: str | None, model_id: str, input_tokens: int, output_tokens: int,
+             requests: int, requests_per_day: int | None, cached_share: Decimal) -> dict[str, Any]:
+    """One workload on one model: per request, in all, per day and month, against the set's other models."""
     prices = price_set(k, set_id)
     m = model(prices, model_id)
     one = request_cost(prices, m, input_tokens, output_tokens, cached_share)
     result: dict[str, Any] = {
-        "set": prices.id, "model": model_view(prices, m), "input_tokens": input_tokens,
+        "set": prices.id, "price_set": set_view(prices), "choices": choices(prices),
+        "model": model_view(prices, m), "input_tokens": input_tokens,
         "output_tokens": output_tokens, "requests": requests, "cached_share": float(cached_share),
         "per_request_usd": _usd(one), "total_usd": _usd(one * requests),
         "per_day_usd": None, "per_month_usd": None, "notes": _notes(m, cached_share),
@@ -151,7 +194,8 @@ def compare(k: Knowledge, set_id: str | None, model_ids: Iterable[str] | None, i
     saving = base_total - totals[cheapest.id]
     return {
         "set": prices.id, "requests": requests, "input_tokens": input_tokens, "output_tokens": output_tokens,
-        "rows": [{"id": m.id, "name": m.name, "total_usd": _usd(totals[m.id]),
+        "rows": [{"id": m.id, "name": m.name, "effective": m.effective or prices.effective,
+                  "total_usd": _usd(totals[m.id]),
                   "times_cheapest": _usd(totals[m.id] / totals[cheapest.id]) if totals[cheapest.id] else None}
                  for m in rows],
         "baseline": base.id, "cheapest": cheapest.id, "saving_usd": _usd(saving),

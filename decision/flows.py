@@ -79,6 +79,20 @@ def question_view(q: Question) -> dict[str, Any]:
             "options": [{"value": o.value, "label": o.label} for o in q.options]}
 
 
+def tree(k: Knowledge, flow: Flow, qid: str | None = None) -> dict[str, Any]:
+    """The whole flow from `qid` (its start by default) as nested questions, answers and verdicts."""
+    q = flow.questions[qid or flow.start]
+    options = []
+    for o in q.options:
+        if o.next is not None:
+            options.append({"value": o.value, "label": o.label, "next": tree(k, flow, o.next), "verdict": None})
+        else:
+            verdict = k.verdicts[o.verdict or ""]
+            options.append({"value": o.value, "label": o.label, "next": None,
+                            "verdict": {"id": verdict.id, "label": verdict.label, "reason": o.reason}})
+    return {"id": q.id, "text": q.text, "options": options}
+
+
 def paths(flow: Flow) -> list[list[tuple[str, str]]]:
     """Every path through the flow as (question id, answer value) pairs, each ending in a verdict."""
     out: list[list[tuple[str, str]]] = []

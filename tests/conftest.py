@@ -33,8 +33,8 @@ import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=True)
-assert "decision.markdown" in config.markdown_extensions, "mkdocs.yml doesn't load decision.markdown"
-config.mdx_configs["decision.markdown"] = {"data_dir": sys.argv[3]}
+assert "decision.build.markdown" in config.markdown_extensions, "mkdocs.yml doesn't load decision.build.markdown"
+config.mdx_configs["decision.build.markdown"] = {"data_dir": sys.argv[3]}
 build(config)
 """
 
@@ -202,8 +202,21 @@ class BrowserLog:
     requests: list[str] = dataclasses.field(default_factory=list)
 
     def count(self, name: str) -> int:
-        """How many requests asked for a file of this name (query strings ignored)."""
-        return sum(1 for url in self.requests if urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1] == name)
+        """How many requests asked for a file of this name (query strings and content hashes ignored)."""
+        return sum(1 for url in self.requests
+                   if plain_name(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]) == name)
+
+
+def plain_name(name: str) -> str:
+    """A file name without the content hash the build puts in it: widget.3f2a9c1b7d0e.js -> widget.js."""
+    return re.sub(r"\.[0-9a-f]{12}(?=\.\w+$)", "", name)
+
+
+def runtime_file(site: pathlib.Path, name: str) -> pathlib.Path:
+    """One of the runtime files under assets/whatmatters/ by its plain name, whatever its hashed name."""
+    found = [p for p in (site / "assets" / "whatmatters").iterdir() if plain_name(p.name) == name]
+    assert len(found) == 1, f"{name}: {found}"
+    return found[0]
 
 
 def watch(context: Any, base: str) -> BrowserLog:
@@ -282,9 +295,11 @@ ANSWER_MS = 10_000
 
 # The widget's hash once the engine has answered: every field in `want` equals the saved one.
 _SAVED_JS = """([key, want]) => {
-  const prefix = "#wm=" + key + ".";
-  if (!location.hash.startsWith(prefix)) return false;
-  const b64 = location.hash.slice(prefix.length).replace(/-/g, "+").replace(/_/g, "/");
+  // #wm=<key>.<state>~<key>.<state>: this widget's slot
+  if (!location.hash.startsWith("#wm=")) return false;
+  const slot = location.hash.slice(4).split("~").find((part) => part.startsWith(key + "."));
+  if (slot === undefined) return false;
+  const b64 = slot.slice(key.length + 1).replace(/-/g, "+").replace(/_/g, "/");
   const state = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
   const same = (x) => Array.isArray(x) ? "[" + x.map(same).join(",") + "]"
     : x && typeof x === "object"

@@ -1,6 +1,6 @@
 """A corpus of requests to `decision.api.handle`, good and bad, for comparing runtimes.
 
-Every operation in `decision.api.OPS` appears, most requests ask for HTML, and about a
+Every operation in `decision.api.OPERATIONS` appears, most requests ask for HTML, and about a
 third are mistakes a reader or a broken page could send. The flow requests are walked
 from the data (every complete path of every topic), so a new question or topic is
 covered without editing this file. Everything here is plain JSON: no NaN, no Infinity.
@@ -13,14 +13,14 @@ import json
 from typing import Any
 
 from decision import flows
-from decision.knowledge import knowledge
-from decision.render import TABLES
+from decision.loading import knowledge
+from decision.tables import TABLES
 
 
-def _req(op: str, render: bool = True, **fields: Any) -> dict[str, Any]:
+def _req(op: str, render: bool | dict[str, bool] = True, **fields: Any) -> dict[str, Any]:
     request: dict[str, Any] = {"v": 1, "op": op, **fields}
     if render:
-        request["render"] = True
+        request["render"] = render
     return request
 
 
@@ -30,7 +30,7 @@ def _flow_requests() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for topic, flow in k.flows.items():
         out.append(_req("flow", topic=topic))
-        out.append(_req("flow", topic=topic, tree=True))
+        out.append(_req("flow", render={"tree": True}, topic=topic))
         seen_first: set[tuple[str, str]] = set()
         for path in flows.paths(flow):
             if path[0] not in seen_first:
@@ -39,7 +39,7 @@ def _flow_requests() -> list[dict[str, Any]]:
             out.append(_req("flow", topic=topic, answers=dict(path)))
         # One path asked for with the whole tree, and once without HTML.
         full = dict(flows.paths(flow)[-1])
-        out.append(_req("flow", topic=topic, answers=full, tree=True))
+        out.append(_req("flow", render={"tree": True}, topic=topic, answers=full))
         out.append(_req("flow", render=False, topic=topic, answers=full))
     return out
 
@@ -51,6 +51,10 @@ def _table_requests() -> list[dict[str, Any]]:
     for name in TABLES:
         if name == "checklist":
             out.extend(_req("table", name=name, stage=s.id) for s in k.stages)
+        elif name == "signs":
+            out.extend(_req("table", name=name, topic=p.id) for p in k.problems)
+        elif name == "basic":
+            out.extend(_req("table", name=name, basic=b.id) for b in k.basics)
         elif name == "prices":
             out.append(_req("table", name=name))
             out.extend(_req("table", name=name, set=set_id) for set_id in k.price_sets)
@@ -210,7 +214,10 @@ BAD: list[dict[str, Any]] = [
     _req("flow", topic="caching", answers={"repeated": True}),
     _req("flow", topic="caching", answers={"no-such-question": "yes"}),
     _req("flow", topic="caching", answers={f"q{i}": "yes" for i in range(51)}),
-    _req("flow", topic="caching", tree="yes"),
+    _req("flow", render={"tree": "yes"}, topic="caching"),
+    _req("flow", render={"colour": True}, topic="caching"),
+    _req("table", name="signs", topic="no-such-topic"),
+    _req("table", name="basic", basic="no-such-basic"),
     # stage
     _req("stage"),
     _req("stage", users=-1),
@@ -295,6 +302,9 @@ BAD: list[dict[str, Any]] = [
     _req("restore", widget="stage", request={"users": 50}, state=saved({"users": 50, "checked": [999]})),
     _req("restore", widget="screen", request={}, state=saved({"text": "<script>alert(1)</script>" * 200})),
     _req("restore", widget="stage", request={"users": 50}, state=5),
+    # nested a thousand levels deep, under the size cap: CPython's parser recurses, Pyodide's doesn't
+    _req("restore", widget="cost", request={},
+         state=base64.urlsafe_b64encode(b"[" * 1000 + b"]" * 1000).decode().rstrip("=")),
 ]
 
 REQUESTS: list[dict[str, Any]] = [*GOOD, *_flow_requests(), *_table_requests(), *_widget_defaults(),

@@ -2,7 +2,7 @@
 //
 //   node tests/pyodide_runner.mjs ARCHIVE.zip < requests.json > responses.json
 //
-// The archive is the one `decision.archive.build_archive` makes, unpacked the way the
+// The archive is the one `decision.build.archive.build_archive` makes, unpacked the way the
 // browser's worker does it. Each request goes into Python as JSON text and each answer
 // comes back as the text of json.dumps, so nothing is re-encoded by JavaScript.
 // stderr carries lines starting with "runner:" (the Python version among them);

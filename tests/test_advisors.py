@@ -9,7 +9,7 @@ import pytest
 
 from decision import api
 from decision.advisors import SCREEN_MAX_CHARS
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 
 K = knowledge()
 
@@ -44,7 +44,7 @@ class TestLatency:
         """The expected wait and whether the output streams pick the strategy the guide gives."""
         result = ask("latency", seconds=seconds, streamable=streamable)
         assert result["strategy"]["id"] == strategy
-        s = K.latency_strategies[strategy]
+        s = K.ai.latency_strategies[strategy]
         assert result["strategy"]["name"] == s.name and result["strategy"]["what"] == s.what
         assert result["reason"]
 
@@ -79,9 +79,9 @@ class TestContext:
         result = ask("context", turns=turns, tokens_per_turn=per_turn, window=window)
         keep = result["keep_last"]
         assert 1 <= keep <= turns
-        if per_turn <= window * K.context_headroom:
-            assert keep * per_turn <= window * K.context_headroom
-            assert keep == turns or (keep + 1) * per_turn > window * K.context_headroom
+        if per_turn <= window * K.ai.context_headroom:
+            assert keep * per_turn <= window * K.ai.context_headroom
+            assert keep == turns or (keep + 1) * per_turn > window * K.ai.context_headroom
 
 
 class TestScreen:
@@ -92,7 +92,7 @@ class TestScreen:
         matches = [h["match"].lower() for h in result["hits"]]
         assert any("forget your previous instructions" in m for m in matches)
         assert any("you are now" in m for m in matches)
-        by_id = {p.id: p for p in K.patterns}
+        by_id = {p.id: p for p in K.ai.patterns}
         for hit in result["hits"]:
             assert hit["name"] == by_id[hit["id"]].name and hit["why"] == by_id[hit["id"]].why
 
@@ -104,7 +104,7 @@ class TestScreen:
     def test_defences_listed(self) -> None:
         """Every answer lists the guide's defences, harmless or not."""
         for text in (ATTACK, HARMLESS):
-            assert [(d["kind"], d["text"]) for d in ask("screen", text=text)["defences"]] == list(K.defences)
+            assert [(d["kind"], d["text"]) for d in ask("screen", text=text)["defences"]] == list(K.ai.defences)
 
     def test_widget_example_is_suspicious(self) -> None:
         """The screen widget's worked example is an attack the screen catches."""

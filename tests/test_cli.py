@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from decision import cli, flows
-from decision.knowledge import knowledge
+from decision import flows
+from decision.build import cli
+from decision.loading import knowledge
 
 K = knowledge()
 SEED = "seed-2024"

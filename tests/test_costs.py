@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from decision import api, costs
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 
 K = knowledge()
 SEED = "seed-2024"
@@ -48,7 +48,7 @@ def cost(model: str, input_tokens: int, output_tokens: int, requests: int = 1, p
 class TestSeedTable:
     def test_reference_workload_is_the_seeds(self) -> None:
         """The price table's reference column assumes the seed's workload: 10,000 requests of 500 + 500 tokens."""
-        ref = K.cost_reference
+        ref = K.ai.cost_reference
         assert (ref.requests, ref.input_tokens, ref.output_tokens) == (10_000, 500, 500)
 
     def test_seed_models_are_all_there(self) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from decision import api, flows
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 
 K = knowledge()
 PATHS = [(topic, path) for topic, flow in K.flows.items() for path in flows.paths(flow)]

@@ -26,7 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import PAGE_PROBE, ROOT, Build, site_config
 from corpus import REQUESTS, saved
 from decision import api
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 from test_api import FIELDS, GOOD, check_response, field_value, near_good, op_shaped
 
 CORPUS = ROOT / "tests" / "hostile_strings.txt"
@@ -166,7 +166,7 @@ class TestEngine:
             return {}
 
         for op in GOOD:
-            monkeypatch.setitem(api.OPS, op, breaks)
+            monkeypatch.setitem(api.OPERATIONS, op, breaks)
 
         @settings(max_examples=500, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))

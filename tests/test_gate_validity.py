@@ -24,7 +24,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import ROOT, Build, site_config
+from conftest import ROOT, Build, runtime_file, site_config
 from corpus import GOOD
 from decision.api import handle
 
@@ -115,8 +115,10 @@ class TestNoPlainHttp:
                                       plant: tuple[str, str]) -> None:
         """In a copy of the site, one http://example.com planted in a page, stylesheet or script is found."""
         site = copy_site(built_site.site, tmp_path / "site")
-        text = (site / where).read_text(encoding="utf-8")
-        (site / where).write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
+        target = runtime_file(site, where.rsplit("/", 1)[1]) if where.startswith("assets/whatmatters/") else site / where
+        where = target.relative_to(site).as_posix()  # the runtime's files carry a content hash
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
         found, _ = plain_http(site)
         assert list(found) == [where] and len(found[where]) == 1 and "http://example.com/" in found[where][0]
 
@@ -186,8 +188,10 @@ class TestNoThirdPartyResources:
                                          plant: tuple[str, str]) -> None:
         """In a copy of the site, one script, stylesheet or import from another host is found."""
         site = copy_site(built_site.site, tmp_path / "site")
-        text = (site / where).read_text(encoding="utf-8")
-        (site / where).write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
+        target = runtime_file(site, where.rsplit("/", 1)[1]) if where.startswith("assets/whatmatters/") else site / where
+        where = target.relative_to(site).as_posix()  # the runtime's files carry a content hash
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
         found, _ = third_parties(site, site_config()["site_url"])
         assert len(found) == 1 and found[0].startswith(where) and "example.com" in found[0]
 

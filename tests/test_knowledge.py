@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from decision import DataError, load
-from decision.knowledge import DATA_DIR, knowledge
+from decision.loading import DATA_DIR, knowledge
 
 
 @pytest.fixture

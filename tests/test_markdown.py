@@ -10,8 +10,9 @@ import sys
 import markdown
 import pytest
 
-from decision.knowledge import knowledge
-from decision.markdown import TABLE_OPTIONS, FenceError
+from decision.loading import knowledge
+from decision.build.markdown import FenceError
+from decision.tables import TABLES
 
 from conftest import ROOT, mkdocs_build
 
@@ -25,7 +26,7 @@ NAMED = re.compile(r"^(table|widget):\s*(\S+)\s*$", re.M)
 
 def convert(source: str, *extensions: str) -> str:
     """Markdown to HTML with the whatmatters extension plus any others named."""
-    return markdown.markdown(source, extensions=["decision.markdown", *extensions])
+    return markdown.markdown(source, extensions=["decision.build.markdown", *extensions])
 
 
 class TestGolden:
@@ -46,7 +47,7 @@ class TestGolden:
     def test_every_table_and_widget_has_a_golden_file(self) -> None:
         """Each table the extension knows and each widget in the data appears in some golden file."""
         named = {m.groups() for p in SOURCES for m in NAMED.finditer(p.read_text(encoding="utf-8"))}
-        wanted = {("table", t) for t in TABLE_OPTIONS} | {("widget", w) for w in knowledge().widgets}
+        wanted = {("table", t) for t in TABLES} | {("widget", w) for w in knowledge().widgets}
         assert wanted - named == set()
 
 
@@ -91,8 +92,8 @@ class TestDataDir:
         assert first_name, "stages.toml has no stage name to change"
         stages.write_text(text.replace(first_name.group(0), 'name = "Napkin sketch"', 1), encoding="utf-8")
         source = "```whatmatters\ntable: stages\n```\n"
-        copied = markdown.markdown(source, extensions=["decision.markdown"],
-                                   extension_configs={"decision.markdown": {"data_dir": str(data)}})
+        copied = markdown.markdown(source, extensions=["decision.build.markdown"],
+                                   extension_configs={"decision.build.markdown": {"data_dir": str(data)}})
         assert "Napkin sketch" in copied and "Napkin sketch" not in convert(source)
 
 
@@ -156,7 +157,7 @@ class TestBadFences:
                                      encoding="utf-8")
         config = tmp_path / "mkdocs.yml"
         config.write_text("site_name: Bad fence\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-                          "markdown_extensions:\n  - decision.markdown\n", encoding="utf-8")
+                          "markdown_extensions:\n  - decision.build.markdown\n", encoding="utf-8")
         done = mkdocs_build(tmp_path / "site", config=config)
         assert done.returncode != 0
         assert "Error reading page 'bad.md'" in done.stdout

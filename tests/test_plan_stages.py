@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from decision import api, stages
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 
 K = knowledge()
 HUGE = 10_000_000_000

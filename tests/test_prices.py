@@ -22,9 +22,10 @@ from typing import Any
 import markdown
 import pytest
 
-from decision import cli, costs, prices_refresh
+from decision import costs
+from decision.build import cli, prices_refresh
 from decision.api import handle
-from decision.knowledge import DATA_DIR, knowledge
+from decision.loading import DATA_DIR, knowledge
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CURRENT = DATA_DIR / "prices" / "current.json"
@@ -157,8 +158,8 @@ class TestRefresh:
 
     def test_engine_never_imports_the_refresh(self) -> None:
         """Importing the engine, its one door and its CLI loads neither genai-prices nor the refresh module."""
-        probe = ("import sys, decision, decision.api, decision.cli, decision.render; "
-                 "print(sorted(m for m in sys.modules if m.startswith(('genai_prices', 'decision.prices_refresh'))))")
+        probe = ("import sys, decision, decision.api, decision.build.cli, decision.render; "
+                 "print(sorted(m for m in sys.modules if m.startswith(('genai_prices', 'decision.build.prices_refresh'))))")
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
         assert done.stdout.strip() == "[]"
 
@@ -342,7 +343,7 @@ class TestPricesTable:
     def page(self) -> _Tables:
         """content/ai-costs.md rendered by Python-Markdown with the guide's extension."""
         text = PAGE.read_text(encoding="utf-8")
-        return parse(markdown.markdown(text, extensions=["admonition", "decision.markdown"]))
+        return parse(markdown.markdown(text, extensions=["admonition", "decision.build.markdown"]))
 
     def test_page_has_both_sets_under_their_headings(self) -> None:
         """The page places the current set under "Current prices" and the seed set under the 2024 heading."""
@@ -381,7 +382,7 @@ class TestPricesTable:
 
     def test_history_growth_comes_from_the_reference_chat(self, page: _Tables) -> None:
         """The history-growth column is the engine's conversation growth for the chat in ai.toml."""
-        ref = knowledge().cost_reference
+        ref = knowledge().ai.cost_reference
         for position, set_id in ((0, "current"), (1, "seed-2024")):
             table = page.tables[position]
             column = table["head"].index(f"History growth ({ref.history_turns} turns)")
@@ -396,7 +397,7 @@ class TestPricesTable:
         import tomllib
 
         raw = tomllib.loads((DATA_DIR / "ai.toml").read_text(encoding="utf-8"))["cost_reference"]
-        ref = knowledge().cost_reference
+        ref = knowledge().ai.cost_reference
         assert (ref.history_turns, ref.history_system, ref.history_user, ref.history_reply) == (
             raw["history_turns"], raw["history_system"], raw["history_user"], raw["history_reply"])
 
@@ -413,7 +414,7 @@ class TestCostWidget:
         defaults = dict(knowledge().widgets["cost"].defaults)
         page = handle({"v": 1, "op": "cost", **defaults, "render": True})["html"]
         prices = knowledge().price_sets["current"]
-        assert '<input type="search" name="model" list="wm-models-current"' in page
+        assert '<input type="search" name="model" data-wm-key="model" data-wm-type="text" list="wm-models-current"' in page
         assert f'value="{defaults["model"]}"' in page
         for m in prices.models.values():
             label = f'{m.name} ({m.provider}, {m.effective or prices.effective})'

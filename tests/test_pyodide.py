@@ -24,9 +24,9 @@ import pytest
 
 import decision
 from decision import api
-from decision.archive import LEFT_OUT, build_archive, integrity
-from decision.knowledge import knowledge
-from decision.render import TABLES
+from decision.build.archive import build_archive, integrity
+from decision.loading import knowledge
+from decision.tables import TABLES
 
 from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
 
@@ -95,16 +95,20 @@ class TestArchive:
         assert again.name == archive.name
         assert again.read_bytes() == archive.read_bytes()
 
-    def test_holds_the_engine_and_its_data_but_not_the_build_time_modules(self, archive: pathlib.Path) -> None:
-        """Every engine module and data file is in it under decision/; build-time modules and caches are not."""
+    def test_holds_exactly_the_runtime_modules_and_the_data(self, archive: pathlib.Path) -> None:
+        """The archive's modules are the ones `import decision.api` loads, plus every data file; no CLI, no build tools."""
         names = zipfile.ZipFile(archive).namelist()
-        assert "decision/markdown.py" not in names and "decision/assets.py" not in names
+        probe = ("import sys, decision.api; print('\\n'.join(sorted(m.__file__ for name, m in sys.modules.items() "
+                 "if name == 'decision' or name.startswith('decision.'))))")
+        loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                                cwd=ROOT).stdout.split()
+        runtime = {f"decision/{pathlib.Path(f).resolve().relative_to(PACKAGE_DIR).as_posix()}" for f in loaded}
+        data = {f"decision/{p.relative_to(PACKAGE_DIR).as_posix()}" for p in (PACKAGE_DIR / "data").rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}
+        assert {n for n in names if n.endswith(".py")} == runtime
+        assert {n for n in names if not n.endswith(".py")} == data
+        assert not [n for n in names if n.startswith("decision/build/") or n == "decision/__main__.py"]
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-        on_disk = {f"decision/{p.relative_to(PACKAGE_DIR).as_posix()}" for p in PACKAGE_DIR.rglob("*")
-                   if p.is_file() and "__pycache__" not in p.parts}
-        expected = {n for n in on_disk if n.startswith("decision/data/") or n.endswith(".py")}
-        assert set(names) == expected - {f"decision/{name}" for name in LEFT_OUT}
-        assert "decision/api.py" in names and any(n.startswith("decision/data/") for n in names)
         assert names == sorted(names)
 
     def test_entries_have_one_date_and_one_mode(self, archive: pathlib.Path) -> None:
@@ -157,16 +161,16 @@ class TestCorpus:
         assert json.loads(json.dumps(REQUESTS, allow_nan=False)) == REQUESTS
 
     def test_answers_every_op_with_html(self) -> None:
-        """Each operation in api.OPS has a request asking for HTML that succeeds and carries an 'html' string."""
+        """Each operation in api.OPERATIONS has a request asking for HTML that succeeds and carries an 'html' string."""
         rendered = {r["op"] for r in REQUESTS
                     if r.get("render") is True and (a := _cpython(r))["ok"] and isinstance(a.get("html"), str)}
-        assert rendered == set(api.OPS)
+        assert rendered == set(api.OPERATIONS)
 
     def test_gets_every_op_wrong(self) -> None:
-        """Each operation in api.OPS also has a request that it refuses."""
+        """Each operation in api.OPERATIONS also has a request that it refuses."""
         refused = {op for r in BAD
-                   if isinstance(op := r.get("op"), str) and op in api.OPS and not _cpython(r)["ok"]}
-        assert refused == set(api.OPS)
+                   if isinstance(op := r.get("op"), str) and op in api.OPERATIONS and not _cpython(r)["ok"]}
+        assert refused == set(api.OPERATIONS)
 
     def test_reaches_every_table(self) -> None:
         """Each table the renderer knows is asked for and answered."""

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from decision import api
-from decision.knowledge import knowledge, load
+from decision.loading import knowledge, load
 
 from conftest import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 

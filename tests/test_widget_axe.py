@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, WIDGET_PAGES, Build, Tour, saved, wait_state, watch
 from decision import flows
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -160,7 +160,7 @@ def findings(chromium, built_site: Build, serve, gate_figure: Callable[[str, str
             audit(page, "result", found, path)
 
     # Static: widget.js answers with an empty module, so nothing starts.
-    visit("static", lambda context: context.route("**/whatmatters/widget.js", lambda route: route.fulfill(
+    visit("static", lambda context: context.route("**/whatmatters/widget.*.js", lambda route: route.fulfill(
         status=200, content_type="text/javascript", body="// left static for the audit\n")))
     visit("live", lambda context: None)
     # Error: Pyodide can't be fetched, so every widget falls back.

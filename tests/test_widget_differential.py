@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from conftest import LIVE_MS, Build, watch
+from conftest import LIVE_MS, Build, runtime_file, watch
 from corpus import REQUESTS
 from decision.api import handle
-from decision.knowledge import knowledge
+from decision.loading import knowledge
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -26,18 +26,18 @@ CORPUS = [r for r in REQUESTS if isinstance(r, dict) and isinstance(r.get("op"),
 
 # A worker of our own, started and fed as widget.js feeds its own; answers come back as JSON
 # text, each beside the request as JavaScript re-wrote it (10.0 arrives in Python as 10).
-ASK_ALL_JS = """async ([workerUrl, manifestUrl, texts]) => {
+ASK_ALL_JS = """async ([workerUrl, manifestUrl, build, texts]) => {
   const worker = new Worker(workerUrl, { type: "module" });
   const replies = new Map();
   let started;
   const ready = new Promise((resolve, reject) => { started = { resolve, reject }; });
   worker.onmessage = ({ data }) => {
     if (data.type === "ready") started.resolve();
-    else if (data.type === "failed") started.reject(new Error(data.detail));
+    else if (data.type === "failed" || data.type === "stale") started.reject(new Error(data.detail));
     else if (data.type === "response") replies.get(data.id)(JSON.stringify(data.response));
   };
   worker.onerror = (event) => started.reject(new Error(event.message));
-  worker.postMessage({ type: "init", manifest: manifestUrl });
+  worker.postMessage({ type: "init", manifest: manifestUrl, build });
   await ready;
   const out = [];
   for (const [id, text] of texts.entries()) {
@@ -64,8 +64,10 @@ def answers(chromium, built_site: Build, serve) -> list[tuple[Any, Any]]:
         page.set_default_timeout(LIVE_MS)
         page.goto(base, wait_until="load")
         texts = [json.dumps(r) for r in CORPUS]
-        pairs = page.evaluate(ASK_ALL_JS, [base + "assets/whatmatters/worker.js",
-                                           base + "assets/whatmatters/runtime.json", texts])
+        worker, manifest = (runtime_file(built_site.site, name) for name in ("worker.js", "runtime.json"))
+        pairs = page.evaluate(ASK_ALL_JS, [base + worker.relative_to(built_site.site).as_posix(),
+                                           base + manifest.relative_to(built_site.site).as_posix(),
+                                           json.loads(manifest.read_text(encoding="utf-8"))["build"], texts])
         assert log.errors == [] and log.foreign == []
         print(f"\n{len(pairs)} requests answered by the worker in Chromium")
         return [(json.loads(sent), json.loads(reply)) for sent, reply in pairs]

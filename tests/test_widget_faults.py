@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from conftest import Build, BrowserLog, canon, saved, wait_state, watch, widget_notes
+from conftest import Build, BrowserLog, canon, runtime_file, saved, wait_state, watch, widget_notes
 from decision.api import handle
-from decision.assets import PYODIDE_FILES
+from decision.build.assets import PYODIDE_FILES
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -127,7 +127,7 @@ class TestRuntimeFaults:
     def test_worker_crashes(self, visit, base: str) -> None:
         """A worker script that throws as it starts leaves every widget static, with the note."""
         page, log = visit
-        page.route("**/whatmatters/worker.js", lambda route: route.fulfill(
+        page.route("**/whatmatters/worker.*.js", lambda route: route.fulfill(
             status=200, content_type="text/javascript",
             body=f'throw new Error("{SENTINEL} at /srv/site/assets/whatmatters/worker.js");'))
         open_page(page, base + "later/")
@@ -141,7 +141,7 @@ class TestRuntimeFaults:
             original = route.fetch()
             route.fulfill(response=original, body="self.WebAssembly = undefined;\n" + original.text())
 
-        page.route(re.compile(r"/whatmatters/worker\.js$"), without_wasm)
+        page.route(re.compile(r"/whatmatters/worker\.[0-9a-f]{12}\.js$"), without_wasm)
         open_page(page, base + "stages/")
         fell_back(page, log, "WebAssembly is not available")
         assert log.count("pyodide.asm.wasm") == 0, "the worker went on without WebAssembly"
@@ -190,7 +190,7 @@ RENDERERS["stage"] = stage
 @pytest.fixture(scope="module")
 def broken_engine(built_site: Build) -> dict[str, Any]:
     """The build's engine archive with BROKEN appended to render.py, and its integrity hash."""
-    manifest = json.loads((built_site.site / "assets" / "whatmatters" / "runtime.json").read_text(encoding="utf-8"))
+    manifest = json.loads(runtime_file(built_site.site, "runtime.json").read_text(encoding="utf-8"))
     source = zipfile.ZipFile(built_site.site / "assets" / "whatmatters" / manifest["engine"]["url"])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
@@ -207,7 +207,7 @@ def broken_engine(built_site: Build) -> dict[str, Any]:
 
 def serve_broken(page: Any, engine: dict[str, Any]) -> None:
     """Hand the page the broken archive, and a runtime.json that vouches for it."""
-    page.route("**/whatmatters/runtime.json", lambda route: route.fulfill(
+    page.route("**/whatmatters/runtime.*.json", lambda route: route.fulfill(
         status=200, body=engine["manifest"], content_type="application/json"))
     page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(
         status=200, body=engine["archive"], content_type="application/zip"))

@@ -4,8 +4,8 @@ The browser fetches this file and hands it to `pyodide.unpackArchive`, after whi
 `import decision` works there as it does here. The file name carries the version and a
 hash of the bytes, so a cache can keep it forever; the zip is built the same way every
 time (sorted entries, one fixed date, one set of permissions), so unchanged source keeps
-its name. `decision/markdown.py` stays out: it needs the `markdown` library and only
-runs while the site is built.
+its name. It carries exactly the runtime: the modules `decision.api` needs, listed below,
+and the data. Nothing of `decision.build` goes: the browser never builds or prints.
 """
 
 from __future__ import annotations
@@ -16,12 +16,18 @@ import io
 import pathlib
 import zipfile
 
-from . import __version__
+from .. import __version__
 
-PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 
-# Build-time only: the Markdown extension, the asset and archive makers, the price refresher, the CSP writer.
-LEFT_OUT = frozenset({"markdown.py", "assets.py", "archive.py", "prices_refresh.py", "csp.py"})
+# The runtime: what `import decision.api` loads, and nothing else (a test keeps the two equal).
+RUNTIME_MODULES = (
+    "__init__.py", "api.py", "request.py", "protocol.py", "errors.py",
+    "knowledge.py", "loading.py",
+    "flows.py", "stages.py", "plan.py", "costs.py", "advisors.py", "tables.py",
+    "formatting.py", "render/__init__.py", "render/html.py", "render/tables.py", "render/widgets.py",
+    "render/chart.py", "render/decision_records.py",
+)
 
 # Any fixed date works; 1980-01-01 is the earliest a zip can record.
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -30,15 +36,11 @@ FILE_MODE = 0o100644  # a regular file, readable by all, writable by its owner
 
 def members(package_dir: pathlib.Path = PACKAGE_DIR) -> list[tuple[str, pathlib.Path]]:
     """The (name in the zip, file on disk) pairs that make up the archive, sorted by name."""
-    chosen: list[tuple[str, pathlib.Path]] = []
-    for path in package_dir.rglob("*"):
+    chosen = [(f"{package_dir.name}/{name}", package_dir / name) for name in RUNTIME_MODULES]
+    for path in (package_dir / "data").rglob("*"):
         relative = path.relative_to(package_dir)
-        if not path.is_file() or any(part == "__pycache__" or part.startswith(".") for part in relative.parts):
-            continue
-        in_data = relative.parts[0] == "data"
-        if not in_data and (path.suffix != ".py" or relative.as_posix() in LEFT_OUT):
-            continue
-        chosen.append((f"{package_dir.name}/{relative.as_posix()}", path))
+        if path.is_file() and not any(part == "__pycache__" or part.startswith(".") for part in relative.parts):
+            chosen.append((f"{package_dir.name}/{relative.as_posix()}", path))
     return sorted(chosen)
 
 

@@ -8,10 +8,11 @@ import sys
 import textwrap
 from typing import Any, Callable, Sequence
 
-from . import __version__
-from .api import handle
-from .knowledge import DataError, knowledge
-from .render import money
+from .. import __version__
+from ..api import handle
+from ..errors import DataError
+from ..loading import knowledge
+from ..formatting import money
 
 
 class UsageError(Exception):
@@ -111,7 +112,7 @@ def _print_screen(result: dict[str, Any]) -> None:
 def _print_strategy(result: dict[str, Any]) -> None:
     print(result["strategy"]["name"])
     print(_wrap(result["strategy"]["what"], "  "))
-    if result.get("strategy", {}).get("id") == "last-n":
+    if result.get("strategy", {}).get("keeps_last_turns"):
         print(f"  Keep the last {result['keep_last']:,} turns.")
     print(_wrap(result["reason"], "  "))
 
@@ -234,7 +235,7 @@ def _print_assets(result: dict[str, Any]) -> None:
 
 
 def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
-    from .knowledge import DATA_DIR
+    from ..loading import DATA_DIR
 
     try:
         from . import prices_refresh  # development only: it needs genai-prices, the engine doesn't

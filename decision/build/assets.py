@@ -18,12 +18,12 @@ import pathlib
 import shutil
 from typing import Any
 
-from . import __version__
+from .. import __version__
 from .archive import build_archive, integrity
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 STATIC_FILES = ("widget.js", "worker.js", "whatmatters.css")
-PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 
 
 class AssetsError(Exception):

@@ -1,0 +1,38 @@
+"""Numbers and text the way readers expect them, for HTML and for the terminal alike.
+
+The renderer escapes with `esc`; the CLI uses the money and count formats; both read the
+same figures the same way, so a page and a terminal never disagree by a rounding.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Any
+
+
+def esc(value: Any) -> str:
+    """Text made safe for HTML, attributes included."""
+    return html.escape(str(value), quote=True)
+
+
+def money(usd: float) -> str:
+    """US dollars the way people write them: $10.00, $0.0015, $1,234.50."""
+    if usd >= 1 or usd == 0:
+        return f"${usd:,.2f}"
+    exact = Decimal(repr(usd)).normalize()
+    if usd >= 0.01:
+        exact = round(exact, 4).normalize()
+    text = format(exact, "f")
+    whole, _, frac = text.partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
+
+
+def tokens(n: int) -> str:
+    """A token count with thousands separators: 66,100."""
+    return f"{n:,}"
+
+
+def times(ratio: float) -> str:
+    """A ratio as a multiple: 2.8×."""
+    return f"{ratio:,.1f}×"

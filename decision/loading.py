@@ -1,0 +1,390 @@
+"""Read the guide's knowledge from decision/data/ and validate every piece of it.
+
+Everything the guide teaches is data; this module turns the TOML and JSON files into the
+records of `decision.knowledge` and refuses data that could mislead a reader: an unknown
+reference, a question flow with a cycle, a dead end or an unreachable question, a
+duplicate id, a missing field or a value of the wrong type. Each refusal is a DataError
+naming file, id and problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import pathlib
+import re
+import tomllib
+from typing import Any, Mapping
+
+from .errors import DataError
+from .request import RENDER_OPTIONS
+from .knowledge import (
+    COMPARISONS, AiAdvice, Basic, Condition, CostReference, Flow, Knowledge, Model, Option, Pattern, PriceSet, Problem,
+    Question, Rule, Signal, Stage, Strategy, Tier, Verdict, Widget,
+)
+
+DATA_DIR = pathlib.Path(__file__).with_name("data")
+
+# --- reading fields ------------------------------------------------------------------
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "num": (int, float),
+    "bool": (bool,),
+    "strs": (list,),
+    "list": (list,),
+    "table": (dict,),
+}
+_TYPE_NAMES = {"str": "text", "int": "a whole number", "num": "a number", "bool": "true or false",
+               "strs": "a list of texts", "list": "a list", "table": "a table"}
+
+
+class _TableReader:
+    """Reads typed fields out of one TOML table, blaming the right file and id."""
+
+    def __init__(self, file: str, table: Any, where: str) -> None:
+        self.file = file
+        if not isinstance(table, dict):
+            raise DataError(file, where, "should be a table")
+        self.table = table
+        ident = table.get("id", table.get("topic"))
+        self.item = ident if isinstance(ident, str) else where
+
+    def fail(self, problem: str) -> DataError:
+        return DataError(self.file, self.item, problem)
+
+    def get(self, key: str, kind: str, default: Any = ..., *, item_kind: str | None = None) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(f"missing field '{key}'")
+            return default
+        value = self.table[key]
+        ok = isinstance(value, _TYPES[kind]) and not (kind in ("int", "num") and isinstance(value, bool))
+        if kind == "strs" and ok:
+            ok = all(isinstance(v, str) for v in value)
+        if not ok:
+            raise self.fail(f"field '{key}' should be {_TYPE_NAMES[kind]}, not {type(value).__name__}")
+        if kind == "str" and not value.strip():
+            raise self.fail(f"field '{key}' is empty")
+        return tuple(value) if kind == "strs" else value
+
+    def tables(self, key: str) -> list[_TableReader]:
+        rows = self.get(key, "list")
+        return [_TableReader(self.file, row, f"{key}[{i}]") for i, row in enumerate(rows)]
+
+
+def _read_toml(base: pathlib.Path, name: str) -> dict[str, Any]:
+    path = base / name
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(name, "-", "file is missing") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(name, "-", f"is not valid TOML ({exc})") from None
+
+
+def _unique(file: str, items: list[Any], key: str = "id") -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        ident = getattr(item, key)
+        if ident in seen:
+            raise DataError(file, ident, "duplicate id")
+        seen[ident] = item
+    return seen
+
+
+def _conditions(r: _TableReader, key: str, fields: Mapping[str, str] | None) -> tuple[Condition, ...]:
+    """Read a list of conditions; `fields` maps known field names to their kind."""
+    out = []
+    for c in r.tables(key):
+        c.item = r.item
+        field = c.get("signal", "str", None) or c.get("field", "str")
+        op = c.get("op", "str")
+        value = c.get("value", "bool" if op == "is" else "num")
+        if op not in COMPARISONS:
+            raise r.fail(f"unknown operator '{op}' (use one of {', '.join(COMPARISONS)})")
+        if fields is not None:
+            if field not in fields:
+                raise r.fail(f"unknown reference: signal '{field}'")
+            if (fields[field] == "flag") != (op == "is"):
+                raise r.fail(f"signal '{field}' is a {fields[field]}; operator '{op}' does not fit it")
+        out.append(Condition(field, op, value))
+    return tuple(out)
+
+
+# --- the parts -----------------------------------------------------------------------
+
+def _verdicts(base: pathlib.Path) -> dict[str, Verdict]:
+    file = "verdicts.toml"
+    rows = _TableReader(file, _read_toml(base, file), "-").tables("verdict")
+    return _unique(file, [Verdict(r.get("id", "str"), r.get("label", "str"), r.get("summary", "str")) for r in rows])
+
+
+def _signals(base: pathlib.Path) -> dict[str, Signal]:
+    file = "signals.toml"
+    out = []
+    for r in _TableReader(file, _read_toml(base, file), "-").tables("signal"):
+        kind = r.get("kind", "str")
+        if kind not in ("count", "number", "flag"):
+            raise r.fail(f"kind '{kind}' should be count, number or flag")
+        out.append(Signal(r.get("id", "str"), kind, r.get("label", "str"), r.get("help", "str"),
+                          r.get("min", "num", None), r.get("max", "num", None)))
+    return _unique(file, out)
+
+
+def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
+    file = "stages.toml"
+    out = [Stage(r.get("id", "str"), r.get("name", "str"), r.get("long_name", "str"), r.get("users", "str"),
+                 r.get("max_users", "int"), r.get("depended_on", "bool", False), r.get("question", "str"),
+                 r.get("meaning", "str"), r.get("takes", "str"), r.get("focus", "str"), r.get("skip", "str"),
+                 r.get("checklist", "strs"))
+           for r in _TableReader(file, _read_toml(base, file), "-").tables("stage")]
+    _unique(file, out)
+    if sum(s.depended_on for s in out) != 1:
+        raise DataError(file, "-", "exactly one stage must have depended_on = true")
+    return tuple(out)
+
+
+def _basics(base: pathlib.Path) -> tuple[Basic, ...]:
+    file = "basics.toml"
+    out = [Basic(r.get("id", "str"), r.get("name", "str"), r.get("why", "str"), r.get("how", "str"),
+                 r.get("prevents", "str"), r.get("minutes", "int"), r.get("checks", "strs"),
+                 r.get("plan_reason", "str"))
+           for r in _TableReader(file, _read_toml(base, file), "-").tables("basic")]
+    _unique(file, out)
+    return tuple(out)
+
+
+def _problems(base: pathlib.Path) -> tuple[Problem, ...]:
+    file = "problems.toml"
+    out = [Problem(r.get("id", "str"), r.get("name", "str"), r.get("what", "str"), r.get("add_when", "str"),
+                   r.get("not_yet", "strs"), r.get("now", "strs"), r.get("simpler_fix", "str"))
+           for r in _TableReader(file, _read_toml(base, file), "-").tables("problem")]
+    _unique(file, out)
+    return tuple(out)
+
+
+def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
+          signals: Mapping[str, Signal]) -> Flow:
+    file = f"flows/{name}.toml"
+    top = _TableReader(file, _read_toml(base, file), name)
+    topic = top.get("topic", "str")
+    if topic != name:
+        raise top.fail(f"topic should be '{name}', the file's name")
+    kinds = {s.id: s.kind for s in signals.values()}
+    questions = []
+    for q in top.tables("question"):
+        options = []
+        for o in q.tables("option"):
+            o.item = q.item
+            opt = Option(o.get("value", "str"), o.get("label", "str"), o.get("next", "str", None),
+                         o.get("verdict", "str", None), o.get("reason", "str", None))
+            if (opt.next is None) == (opt.verdict is None):
+                raise q.fail(f"dead end: answer '{opt.value}' needs either 'next' or 'verdict'")
+            if opt.verdict is not None and opt.verdict not in verdicts:
+                raise q.fail(f"unknown reference: verdict '{opt.verdict}'")
+            if opt.verdict is not None and opt.reason is None:
+                raise q.fail(f"missing field 'reason' for answer '{opt.value}'")
+            options.append(opt)
+        if not options:
+            raise q.fail("dead end: the question has no answers")
+        if len({o.value for o in options}) != len(options):
+            raise q.fail("duplicate answer value")
+        question = Question(q.get("id", "str"), q.get("text", "str"), q.get("help", "str", ""),
+                            _conditions(q, "yes_if", kinds) if "yes_if" in q.table else (),
+                            q.get("if_unknown", "str"), tuple(options))
+        if question.option(question.if_unknown) is None:
+            raise q.fail(f"unknown reference: if_unknown '{question.if_unknown}' is not one of its answers")
+        if question.yes_if and {o.value for o in options} != {"yes", "no"}:
+            raise q.fail("a question bound to signals (yes_if) must have exactly the answers yes and no")
+        questions.append(question)
+    by_id = _unique(file, questions)
+    start = top.get("start", "str")
+    if start not in by_id:
+        raise DataError(file, name, f"unknown reference: start question '{start}'")
+    for q in questions:
+        for o in q.options:
+            if o.next is not None and o.next not in by_id:
+                raise DataError(file, q.id, f"unknown reference: next question '{o.next}'")
+    _check_graph(file, start, by_id)
+    return Flow(topic, top.get("title", "str"), start, by_id, top.get("general", "bool", False))
+
+
+def _check_graph(file: str, start: str, questions: Mapping[str, Question]) -> None:
+    """Every question reachable from the start, and no path that loops back on itself."""
+    state: dict[str, str] = {}
+
+    def visit(qid: str, trail: list[str]) -> None:
+        if state.get(qid) == "open":
+            raise DataError(file, qid, "cycle: " + " -> ".join(trail + [qid]))
+        if state.get(qid) == "done":
+            return
+        state[qid] = "open"
+        for o in questions[qid].options:
+            if o.next is not None:
+                visit(o.next, trail + [qid])
+        state[qid] = "done"
+
+    visit(start, [])
+    for qid in questions:
+        if qid not in state:
+            raise DataError(file, qid, f"unreachable question: no answer leads to it from '{start}'")
+
+
+def _strategies(r: _TableReader, key: str) -> list[Strategy]:
+    return [Strategy(s.get("id", "str"), s.get("name", "str"), s.get("what", "str", None) or s.get("how", "str"),
+                     s.get("keeps_last_turns", "bool", False)) for s in r.tables(key)]
+
+
+def _rules(file: str, r: _TableReader, key: str, strategies: Mapping[str, Strategy]) -> tuple[Rule, ...]:
+    rules = []
+    for i, s in enumerate(r.tables(key)):
+        s.item = f"{key}[{i}]"
+        rule = Rule(_conditions(s, "when", None), s.get("strategy", "str"), s.get("reason", "str"))
+        if rule.strategy not in strategies:
+            raise s.fail(f"unknown reference: strategy '{rule.strategy}'")
+        rules.append(rule)
+    if not rules or rules[-1].when:
+        raise DataError(file, key, "dead end: the last rule must have no conditions, so every case gets an answer")
+    return tuple(rules)
+
+
+def _ai(base: pathlib.Path) -> AiAdvice:
+    file = "ai.toml"
+    top = _TableReader(file, _read_toml(base, file), "-")
+    latency = _unique(file, _strategies(top, "latency_strategy"))
+    context = _unique(file, _strategies(top, "context_strategy"))
+    patterns = []
+    for p in top.tables("pattern"):
+        try:
+            regex = re.compile(p.get("regex", "str"), re.IGNORECASE)
+        except re.error as exc:
+            raise p.fail(f"regex does not compile ({exc})") from None
+        patterns.append(Pattern(p.get("id", "str"), p.get("name", "str"), regex, p.get("why", "str")))
+    _unique(file, patterns)
+    defences = []
+    for d in top.tables("defence"):
+        kind = d.get("kind", "str")
+        if kind not in ("input", "output"):
+            raise d.fail(f"defence kind '{kind}' should be input or output")
+        defences.append((kind, d.get("text", "str")))
+    ctx = _TableReader(file, top.get("context", "table"), "context")
+    ref = _TableReader(file, top.get("cost_reference", "table"), "cost_reference")
+    return AiAdvice(
+        cost_traps=tuple(_unique(file, _strategies(top, "cost_trap")).values()),
+        cost_remedies=tuple(_unique(file, _strategies(top, "cost_remedy")).values()),
+        cost_reference=CostReference(*(ref.get(key, "int") for key in (
+            "requests", "input_tokens", "output_tokens", "history_turns", "history_system", "history_user",
+            "history_reply"))),
+        latency_strategies=latency,
+        latency_rules=_rules(file, top, "latency_rule", latency),
+        context_headroom=float(ctx.get("headroom", "num")),
+        context_strategies=context,
+        context_rules=_rules(file, top, "context_rule", context),
+        defences=tuple(defences),
+        patterns=tuple(patterns),
+    )
+
+
+_UNITS = ("per-1k", "per-1m")
+
+
+def _price_set(base: pathlib.Path, file: str) -> PriceSet:
+    raw = _read_toml(base, file) if file.endswith(".toml") else _read_json(base, file)
+    top = _TableReader(file, raw, file)
+    unit = top.get("unit", "str")
+    if unit not in _UNITS:
+        raise top.fail(f"unit '{unit}' should be one of {', '.join(_UNITS)}")
+    models = []
+    for m in top.tables("model"):
+        model = Model(m.get("id", "str"), m.get("name", "str"), m.get("provider", "str"),
+                      m.get("input", "num"), m.get("output", "num"), m.get("cached_input", "num", None),
+                      m.get("context_window", "int", None), m.get("effective", "str", None),
+                      _tiers(m) if "tiers" in m.table else ())
+        if min(model.input, model.output, model.cached_input or 0) < 0:
+            raise m.fail("a price can't be negative")
+        models.append(model)
+    return PriceSet(top.get("id", "str"), top.get("name", "str"), unit, top.get("effective", "str"),
+                    top.get("source", "str"), top.get("note", "str"), _unique(file, models))
+
+
+def _tiers(m: _TableReader) -> tuple[Tier, ...]:
+    """A model's optional price tiers: thresholds are whole numbers, rising, and no price is negative."""
+    out: list[Tier] = []
+    for t in m.tables("tiers"):
+        t.item = m.item
+        tier = Tier(t.get("above_input_tokens", "int"), t.get("input", "num"), t.get("output", "num"),
+                    t.get("cached_input", "num", None))
+        if tier.above_input_tokens < 0:
+            raise m.fail(f"tier threshold {tier.above_input_tokens} can't be negative")
+        if min(tier.input, tier.output, tier.cached_input or 0) < 0:
+            raise m.fail(f"a price in the tier above {tier.above_input_tokens} input tokens can't be negative")
+        if out and tier.above_input_tokens <= out[-1].above_input_tokens:
+            raise m.fail(f"tier thresholds should rise: {tier.above_input_tokens} "
+                         f"comes after {out[-1].above_input_tokens}")
+        out.append(tier)
+    return tuple(out)
+
+
+def _read_json(base: pathlib.Path, name: str) -> dict[str, Any]:
+    try:
+        return json.loads((base / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(name, "-", f"can't be read as JSON ({exc})") from None
+
+
+def _widgets(base: pathlib.Path) -> dict[str, Widget]:
+    file = "widgets.toml"
+    top = _TableReader(file, _read_toml(base, file), "-")
+    out = {}
+    for wid, raw in top.get("widget", "table").items():
+        r = _TableReader(file, raw, wid)
+        options = r.get("options", "strs")
+        render = r.get("render", "table", {})
+        unknown = sorted(set(render) - set(RENDER_OPTIONS))
+        if unknown or not all(isinstance(v, bool) for v in render.values()):
+            raise r.fail(f"render should set only {', '.join(RENDER_OPTIONS)} to true or false")
+        w = Widget(wid, r.get("op", "str"), options, r.get("required", "strs", ()),
+                   r.get("state", "strs", options), r.get("defaults", "table"), render)
+        for name in w.required:
+            if name not in w.options:
+                raise r.fail(f"required option '{name}' is not in its options")
+        out[wid] = w
+    return out
+
+
+def load(base: pathlib.Path | str | None = None) -> Knowledge:
+    """Read and validate all of decision/data/ (or a copy of it at `base`)."""
+    root = pathlib.Path(base) if base is not None else DATA_DIR
+    verdicts = _verdicts(root)
+    signals = _signals(root)
+    problems = _problems(root)
+    flow_names = sorted(p.stem for p in (root / "flows").glob("*.toml"))
+    flows = {name: _flow(root, name, verdicts, signals) for name in flow_names}
+    for p in problems:
+        if p.id not in flows:
+            raise DataError("problems.toml", p.id, f"unknown reference: no question flow flows/{p.id}.toml")
+    for name, flow in flows.items():
+        if not flow.general and name not in {p.id for p in problems}:
+            raise DataError(f"flows/{name}.toml", name, "unknown reference: no problem with this id in problems.toml "
+                            "(a flow about anything says general = true)")
+    price_files = sorted(p.relative_to(root).as_posix() for p in (root / "prices").iterdir()
+                         if p.suffix in (".toml", ".json")) if (root / "prices").is_dir() else []
+    sets = [_price_set(root, f) for f in price_files]
+    price_sets = _unique("prices", sets)
+    if not price_sets:
+        raise DataError("prices", "-", "no price set found")
+    default = "current" if "current" in price_sets else sets[0].id
+    basics_verdict = _TableReader("basics.toml", _read_toml(root, "basics.toml"), "-").get("plan_verdict", "str")
+    if basics_verdict not in verdicts:
+        raise DataError("basics.toml", "plan_verdict", f"unknown reference: verdict '{basics_verdict}'")
+    return Knowledge(verdicts=verdicts, basics_verdict=basics_verdict, signals=signals, stages=_stages(root),
+                     basics=_basics(root), problems=problems, flows=flows, price_sets=price_sets,
+                     default_price_set=default, widgets=_widgets(root), ai=_ai(root))
+
+
+@functools.lru_cache(maxsize=None)
+def knowledge() -> Knowledge:
+    """The package's own knowledge, loaded once per process."""
+    return load()

@@ -1,0 +1,17 @@
+"""The request protocol: its version and the limits on every field, stated once.
+
+The engine checks requests against these, the renderer writes them into the HTML form
+fields (`max`, `maxlength`) and onto each widget (`data-wm-v`), so the browser, the CLI
+and the engine can never disagree about them.
+"""
+
+VERSION = 1
+
+# Sanity limits on input: far above any real workload, low enough to keep answers instant.
+MAX_TOKENS = 10_000_000
+MAX_REQUESTS = 1_000_000_000_000
+MAX_TURNS = 500
+MAX_ID_CHARS = 200
+MAX_ANSWERS = 50
+MAX_STATE_CHARS = 4_000  # a shared link's saved answers, base64url
+SCREEN_MAX_CHARS = 20_000  # one message to screen for prompt injection

@@ -1,0 +1,38 @@
+"""The small HTML pieces every table and widget is built from; each escapes what it is given."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..formatting import esc
+
+
+def bullet_list(items: Iterable[Any], cls: str) -> str:
+    return f'<ul class="{cls}">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def checklist(items: Iterable[str], group: str, checked: Iterable[int] = (), *, live_key: str | None = None) -> str:
+    """Checkboxes valued by position; `live_key` makes ticks update that request field in a live widget."""
+    ticked = set(checked)
+    rows = "".join(
+        f'<li><label><input type="checkbox" name="{esc(group)}" value="{i}"{" checked" if i in ticked else ""}>'
+        f' {esc(text)}</label></li>'
+        for i, text in enumerate(items))
+    live = f' data-wm-list="{esc(live_key)}" data-wm-refresh="record"' if live_key else ""
+    return f'<ul class="wm-checklist" data-wm-checklist="{esc(group)}"{live}>{rows}</ul>'
+
+
+def data_table(head: list[str], rows: list[list[str]], cls: str) -> str:
+    """A table whose `rows` hold HTML already escaped by the caller."""
+    thead = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    # The table itself stays class-free so Material styles it like the guide's own tables.
+    return (f'<div class="wm-table {cls}"><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
+            '</div>')
+
+
+def verdict_box(v: dict[str, Any], heading: str = "h3") -> str:
+    """A verdict's label and reason; `heading` is h3 in a live flow, p inside the static tree."""
+    return (f'<div class="wm-verdict wm-verdict--{esc(v["id"])}" role="status">'
+            f'<{heading} class="wm-verdict-label" tabindex="-1">{esc(v["label"])}</{heading}>'
+            f'<p class="wm-reason">{esc(v["reason"])}</p></div>')

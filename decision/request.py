@@ -1,0 +1,112 @@
+"""Typed, friendly access to the fields of one request: each bad field is a RequestError
+whose message a reader can act on."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .errors import RequestError
+from .protocol import MAX_ANSWERS, MAX_ID_CHARS
+
+# What a request may ask of the renderer besides plain HTML: `"render": {"tree": true}`.
+RENDER_OPTIONS = ("tree",)
+
+
+class Request:
+    """Typed, friendly access to the fields of one request."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        # The request that reproduces the answer: every field an operation read, as it read it
+        # (a flow keeps only the answers on its path). The browser carries it on from there.
+        self.canonical: dict[str, Any] = {"v": raw.get("v"), "op": raw.get("op")}
+
+    def _missing(self, key: str, what: str) -> RequestError:
+        return RequestError("missing-field", f"Please give {what} ('{key}').")
+
+    def text(self, key: str, what: str, default: Any = ..., max_chars: int = MAX_ID_CHARS) -> Any:
+        value = self.raw.get(key)
+        if value is None:
+            if default is ...:
+                raise self._missing(key, what)
+            return default
+        if not isinstance(value, str):
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be text.")
+        if len(value) > max_chars:
+            raise RequestError("too-long", f"{_first_up(what)} ('{key}') is too long: keep it under {max_chars:,} characters.")
+        self.canonical[key] = value
+        return value
+
+    def number(self, key: str, what: str, low: float, high: float, default: Any = ...,
+               whole: bool = False) -> Any:
+        value = self.raw.get(key)
+        if value is None:
+            if default is ...:
+                raise self._missing(key, what)
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a number.")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RequestError("out-of-range", f"{_first_up(what)} ('{key}') should be a finite number.")
+        if whole:
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
+                value = int(value)
+        if not low <= value <= high:
+            raise RequestError("out-of-range",
+                               f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}.")
+        self.canonical[key] = value
+        return value
+
+    def count(self, key: str, what: str, low: int, high: int, default: Any = ...) -> Any:
+        return self.number(key, what, low, high, default, whole=True)
+
+    def flag(self, key: str, what: str, default: bool = False) -> bool:
+        value = self.raw.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be true or false.")
+        if key in self.raw:
+            self.canonical[key] = value
+        return value
+
+    def share(self, key: str, what: str) -> Decimal:
+        value = self.number(key, what, 0, 1, 0)
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    def table(self, key: str, what: str, max_items: int = MAX_ANSWERS) -> dict[str, Any]:
+        value = self.raw.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be an object of names and values.")
+        if len(value) > max_items:
+            raise RequestError("too-long", f"{_first_up(what)} ('{key}') has too many entries.")
+        self.canonical[key] = value
+        return value
+
+    def render_options(self) -> dict[str, bool] | None:
+        """None for no HTML; otherwise the renderer's options (`"render": true` means none)."""
+        value = self.raw.get("render", False)
+        if value is False or value is None:
+            return None
+        if value is True:
+            return {}
+        if not isinstance(value, dict):
+            raise RequestError("wrong-type", "Whether to render HTML ('render') should be true or false.")
+        if not set(value) <= set(RENDER_OPTIONS) or not all(isinstance(v, bool) for v in value.values()):
+            raise RequestError("wrong-type", "The render options ('render') should name only "
+                               f"{', '.join(RENDER_OPTIONS)}, each set to true or false.")
+        return dict(value)
+
+
+def _first_up(what: str) -> str:
+    return what[:1].upper() + what[1:]
+
+
+def _plain(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
