@@ -89,7 +89,7 @@ def _answer_plan(k: Knowledge, r: Request) -> dict[str, Any]:
     return plan.make(k, _read_signals(k, r))
 
 
-def _tokens(r: Request, key: str, what: str, default: Any = ...) -> int:
+def _tokens(r: Request, key: str, what: str, default: Any = ...) -> Any:
     return r.count(key, what, 0, MAX_TOKENS, default)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .errors import RequestError
 from .knowledge import Flow, Knowledge, Question, any_holds
@@ -54,7 +55,7 @@ def decide(k: Knowledge, topic: str, signals: Mapping[str, Any]) -> dict[str, An
     return result
 
 
-def _follow(k: Knowledge, flow: Flow, answer_of) -> dict[str, Any]:
+def _follow(k: Knowledge, flow: Flow, answer_of: Callable[[Question], Any]) -> dict[str, Any]:
     path: list[dict[str, Any]] = []
     question = flow.questions[flow.start]
     while True:
@@ -66,12 +67,13 @@ def _follow(k: Knowledge, flow: Flow, answer_of) -> dict[str, Any]:
             raise RequestError("bad-answer", f"The answer to \"{question.text}\" must be text such as 'yes' or 'no'.")
         path.append(_step(question, value))
         option = question.option(value)
+        assert option is not None  # _step refused any other answer
         if option.verdict is not None:
             verdict = k.verdicts[option.verdict]
             return {"topic": flow.topic, "title": flow.title, "done": True, "path": path, "question": None,
                     "verdict": {"id": verdict.id, "label": verdict.label, "reason": option.reason,
                                 "summary": verdict.summary}}
-        question = flow.questions[option.next]
+        question = flow.questions[option.next or ""]
 
 
 def question_view(q: Question) -> dict[str, Any]:

@@ -203,10 +203,10 @@ def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
     start = top.get("start", "str")
     if start not in by_id:
         raise DataError(file, name, f"unknown reference: start question '{start}'")
-    for q in questions:
-        for o in q.options:
-            if o.next is not None and o.next not in by_id:
-                raise DataError(file, q.id, f"unknown reference: next question '{o.next}'")
+    for question in questions:
+        for option in question.options:
+            if option.next is not None and option.next not in by_id:
+                raise DataError(file, question.id, f"unknown reference: next question '{option.next}'")
     _check_graph(file, start, by_id)
     return Flow(topic, top.get("title", "str"), start, by_id, top.get("general", "bool", False))
 
@@ -329,9 +329,10 @@ def _tiers(m: _TableReader) -> tuple[Tier, ...]:
 
 def _read_json(base: pathlib.Path, name: str) -> dict[str, Any]:
     try:
-        return json.loads((base / name).read_text(encoding="utf-8"))
+        doc: dict[str, Any] = json.loads((base / name).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataError(name, "-", f"can't be read as JSON ({exc})") from None
+    return doc
 
 
 def _widgets(base: pathlib.Path) -> dict[str, Widget]:

@@ -391,3 +391,10 @@ def wait_for_engine(page: Any, asked_before: int, timeout: float = 30_000) -> No
     """Wait until the page has asked the engine more than `asked_before` times and has every answer."""
     page.wait_for_function("n => window.__wmProbe.asked > n && window.__wmProbe.asked === window.__wmProbe.answered",
                            arg=asked_before, timeout=timeout)
+
+
+# Every test that needs the built site is a `site` test, gates included, so `-m "not site"` runs the engine alone.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.site)

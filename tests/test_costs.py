@@ -193,12 +193,21 @@ class TestProperties:
     @PROPERTY
     @given(models, tokens, tokens, st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=1000),
            shares)
-    def test_linear_in_requests_decimal(self, sm: tuple[str, str], i: int, o: int, n: int, k: int,
-                                        share: Decimal) -> None:
-        """In Decimal, k*n requests cost exactly k times n requests."""
+    def test_request_cost_is_the_datas_prices(self, sm: tuple[str, str], i: int, o: int, n: int, k: int,
+                                              share: Decimal) -> None:
+        """One request costs its tokens times the prices written in the data, at the tier its prompt reaches."""
         s = K.price_sets[sm[0]]
-        one = costs.request_cost(s, s.models[sm[1]], i, o, share)
-        assert one * (k * n) == k * (one * n)
+        m = s.models[sm[1]]
+        rates = m
+        for tier in m.tiers:
+            if i > tier.above_input_tokens:
+                rates = tier
+        per = Decimal(1000 if s.unit == "per-1k" else 1_000_000)
+        cached_price = rates.cached_input if rates.cached_input is not None else rates.input
+        cached = Decimal(i) * share
+        expected = ((Decimal(i) - cached) * Decimal(repr(rates.input)) + cached * Decimal(repr(cached_price))
+                    + Decimal(o) * Decimal(repr(rates.output))) / per
+        assert costs.request_cost(s, m, i, o, share) == expected
 
     @PROPERTY
     @given(st.sampled_from(MODELS), tokens, tokens, st.integers(min_value=0, max_value=10_000),

@@ -162,3 +162,100 @@ class TestBadFences:
         assert done.returncode != 0
         assert "Error reading page 'bad.md'" in done.stdout
         assert "unknown option 'colour'" in done.stdout
+
+
+def widget_ids(html: str) -> list[str]:
+    return re.findall(r'<div class="wm-widget" id="([^"]+)"', html)
+
+
+def inside(html: str, outer: str) -> str:
+    """The HTML after the first `outer` opening tag (where a nested widget must appear)."""
+    assert outer in html, f"{outer} not in the output"
+    return html.split(outer, 1)[1]
+
+
+class TestPlacement:
+    """A fence works wherever a fence can stand, and gets an id of its own."""
+
+    def test_inside_an_admonition(self) -> None:
+        """An indented fence in an admonition renders the widget inside the admonition, not a code block."""
+        html = convert('!!! tip "Try it"\n    ```whatmatters\n    widget: flow\n    topic: caching\n    ```\n',
+                       "admonition")
+        assert 'data-wm-widget="flow"' in inside(html, '<div class="admonition tip">')
+        assert "<code" not in html
+
+    def test_inside_a_content_tab(self) -> None:
+        """In a pymdownx.tabbed tab the widget lands in the tab's content."""
+        html = convert('=== "Cost"\n\n    ```whatmatters\n    widget: cost\n    ```\n\n=== "Stage"\n\n'
+                       "    ```whatmatters\n    widget: stage\n    ```\n", "pymdownx.tabbed")
+        tabs = inside(html, 'class="tabbed-set')
+        assert 'data-wm-widget="cost"' in tabs and 'data-wm-widget="stage"' in tabs
+        assert "<code" not in html
+
+    def test_inside_a_list_item(self) -> None:
+        """A fence indented under a list item renders inside that item."""
+        html = convert("1. Find your stage:\n\n    ```whatmatters\n    widget: stage\n    users: 40\n    ```\n\n"
+                       "2. Then read its checklist.\n")
+        item = inside(html, "<li>")
+        assert item.index('data-wm-widget="stage"') < item.index("</li>")
+        assert "&quot;users&quot;:40" in html
+
+    def test_two_widgets_of_one_kind_get_their_own_ids(self) -> None:
+        """Two cost widgets on a page are wm-cost and wm-cost-2: separate elements, separate link state."""
+        fence = "```whatmatters\nwidget: cost\n```\n"
+        html = convert(f"{fence}\nText.\n\n{fence}\n!!! note\n    ```whatmatters\n    widget: cost\n    ```\n",
+                       "admonition")
+        assert widget_ids(html) == ["wm-cost", "wm-cost-2", "wm-cost-3"]
+
+    def test_ids_start_afresh_on_the_next_page(self) -> None:
+        """One Markdown instance converting page after page (as MkDocs and Zensical may) resets the ids."""
+        md = markdown.Markdown(extensions=["decision.build.markdown"])
+        fence = "```whatmatters\nwidget: cost\n```\n"
+        assert widget_ids(md.convert(fence + "\n" + fence)) == ["wm-cost", "wm-cost-2"]
+        md.reset()
+        assert widget_ids(md.convert(fence)) == ["wm-cost"]
+
+    def test_a_fence_in_a_block_quote_fails_naming_the_line(self) -> None:
+        """A fence the extension can't place stops the build with its line, never a silent code block."""
+        with pytest.raises(FenceError, match=r"line 3: a fence in a block quote"):
+            convert("# Title\n\n> ```whatmatters\n> widget: cost\n> ```\n")
+
+    def test_an_indented_fence_whose_block_ends_first_fails(self) -> None:
+        """An indented fence cut off by text at the margin is never closed, and says where it opened."""
+        with pytest.raises(FenceError, match=r"line 2: the whatmatters fence is never closed"):
+            convert("!!! tip\n    ```whatmatters\n    widget: cost\nOut of the admonition.\n    ```\n",
+                    "admonition")
+
+    def test_superfences_custom_fence_gives_the_same_html(self) -> None:
+        """Configured as a pymdownx.superfences custom fence by its dotted names (as Zensical resolves
+        mkdocs.yml), the fence renders the same widget HTML, nested in an admonition too."""
+        from decision.build import markdown as extension
+
+        fence = {"name": "whatmatters", "class": "whatmatters", "format": extension.fence_format,
+                 "validator": extension.fence_validator}
+        source = "```whatmatters\nwidget: flow\ntopic: kubernetes\n```\n"
+        ours = convert(source)
+        theirs = markdown.markdown(source, extensions=["pymdownx.superfences"],
+                                   extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}})
+        assert theirs == ours
+        nested = markdown.markdown("!!! tip\n\n    " + source.replace("\n", "\n    "),
+                                   extensions=["admonition", "pymdownx.superfences"],
+                                   extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}})
+        assert 'data-wm-widget="flow"' in inside(nested, '<div class="admonition tip">')
+
+    @pytest.mark.site
+    def test_mkdocs_build_names_the_page_and_line_of_a_misplaced_fence(self, tmp_path: pathlib.Path) -> None:
+        """An MkDocs build with a fence in a block quote fails, naming the page and the line."""
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "index.md").write_text("# Fine\n\n!!! tip\n    ```whatmatters\n    widget: cost\n    ```\n",
+                                       encoding="utf-8")
+        (docs / "quoted.md").write_text("# Quoted\n\nIntro.\n\n> ```whatmatters\n> widget: cost\n> ```\n",
+                                        encoding="utf-8")
+        config = tmp_path / "mkdocs.yml"
+        config.write_text("site_name: Misplaced\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+                          "markdown_extensions:\n  - admonition\n  - decision.build.markdown\n", encoding="utf-8")
+        done = mkdocs_build(tmp_path / "site", config=config)
+        assert done.returncode != 0
+        assert "Error reading page 'quoted.md'" in done.stdout
+        assert "line 5" in done.stdout

@@ -1,0 +1,100 @@
+"""The shape the codebase keeps: small modules, a renderer that can't reach the knowledge,
+a runtime that never imports the build side, and question texts that state their thresholds."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import re
+
+import pytest
+
+from decision.knowledge import Condition
+from decision.loading import knowledge
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "decision"
+MAX_LINES = 400
+
+
+def modules(folder: pathlib.Path = PACKAGE) -> list[pathlib.Path]:
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def imported(path: pathlib.Path) -> set[str]:
+    """The absolute names of the decision modules a file imports (relative imports resolved)."""
+    package = ".".join(("decision", *path.relative_to(PACKAGE).parent.parts))
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                name = ".".join([*base, node.module] if node.module else base)
+            else:
+                name = node.module or ""
+            out.add(name)
+            out.update(f"{name}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+    return {name for name in out if name == "decision" or name.startswith("decision.")}
+
+
+class TestModules:
+    @pytest.mark.parametrize("path", modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+    def test_no_module_is_over_400_lines(self, path: pathlib.Path) -> None:
+        """Every module of the package stays small enough to read in one sitting."""
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_LINES
+
+    @pytest.mark.parametrize("path", modules(PACKAGE / "render"), ids=lambda p: p.name)
+    def test_the_renderer_cannot_reach_the_knowledge(self, path: pathlib.Path) -> None:
+        """The renderer imports only formatting, the protocol's limits and itself: it draws results, never data."""
+        allowed = ("decision.formatting", "decision.protocol", "decision.render")
+        assert {name for name in imported(path) if not name.startswith(allowed)} == set()
+
+    @pytest.mark.parametrize("path", [p for p in modules() if "build" not in p.relative_to(PACKAGE).parts
+                                      and p.name != "__main__.py"],
+                             ids=lambda p: p.relative_to(PACKAGE).as_posix())
+    def test_the_runtime_never_imports_the_build_side(self, path: pathlib.Path) -> None:
+        """What ships to the browser never reaches for the CLI, the Markdown extension or the asset tools."""
+        assert not [name for name in imported(path) if name.startswith("decision.build")]
+
+    def test_the_cli_formats_without_the_renderer(self) -> None:
+        """The terminal prints with the shared formatting, not with the HTML renderer."""
+        names = imported(PACKAGE / "build" / "cli.py")
+        assert "decision.formatting" in names
+        assert not [name for name in names if name.startswith("decision.render")]
+
+
+# How a question's text says each comparison: "10 or more", "more than 10", "under 10"...
+WORDING = {
+    ">=": r"{n}\S*\s+(?:\w+\s+)?or more",
+    ">": r"(?:more than|above|over)\s+{n}",
+    "<=": r"{n}\S*\s+(?:\w+\s+)?or (?:less|fewer)",
+    "<": r"(?:less than|fewer than|under|below)\s+{n}",
+}
+
+
+def measured_questions() -> list[tuple[str, str, str, Condition]]:
+    return [(flow.topic, q.id, q.text, c) for flow in knowledge().flows.values() for q in flow.questions.values()
+            for c in q.yes_if if c.op in WORDING]
+
+
+class TestThresholdsInWords:
+    @pytest.mark.parametrize(("topic", "qid", "text", "condition"), measured_questions(),
+                             ids=[f"{t}-{q}-{c.field}" for t, q, _, c in measured_questions()])
+    def test_the_text_states_the_threshold_it_tests(self, topic: str, qid: str, text: str,
+                                                    condition: Condition) -> None:
+        """A question bound to a measured signal says the same number, the same way round, as its yes_if."""
+        value = condition.value
+        number = f"{value:,}" if float(value).is_integer() else str(value)
+        pattern = WORDING[condition.op].format(n=re.escape(number.removesuffix(".0")))
+        assert re.search(pattern, text, re.IGNORECASE), f"{topic}/{qid}: '{text}' should say {condition.op} {number}"
+
+    def test_every_measured_question_is_checked(self) -> None:
+        """The wording check above covers the numeric thresholds of the data (it would catch a new one too)."""
+        assert len(measured_questions()) >= 5
+
+    def test_a_wrong_number_would_fail(self) -> None:
+        """The check reads numbers, not just words: 10 servers in the text does not pass for a threshold of 12."""
+        pattern = WORDING[">="].format(n=re.escape("12"))
+        assert not re.search(pattern, "Do you run 10 or more servers?")
