@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import advisors, costs, flows, plan, stages, tables
 from .errors import DataError, RequestError
 from .knowledge import Knowledge
 from .loading import knowledge
 from .protocol import (
-    MAX_ANSWERS, MAX_ID_CHARS, MAX_REQUESTS, MAX_STATE_CHARS, MAX_TOKENS, MAX_TURNS, SCREEN_MAX_CHARS, VERSION,
+    MAX_ANSWERS,
+    MAX_ID_CHARS,
+    MAX_REQUESTS,
+    MAX_STATE_CHARS,
+    MAX_TOKENS,
+    MAX_TURNS,
+    SCREEN_MAX_CHARS,
+    VERSION,
 )
 from .render import decision_records as records
 from .render import widgets
@@ -163,6 +171,8 @@ def _answer_restore(k: Knowledge, r: Request) -> dict[str, Any]:
     if name not in k.widgets:
         raise RequestError("unknown-widget", f"There is no widget '{name}'.")
     spec = k.widgets[name]
+    if spec.op not in OPERATIONS:
+        raise RequestError("unknown-widget", f"The widget '{name}' names an operation this engine doesn't have.")
     base = r.table("request", "the widget's request", max_items=20)
     saved = r.text("state", "the saved state", max_chars=MAX_STATE_CHARS)
     try:
@@ -250,5 +260,5 @@ def handle(request: Any, k: Knowledge | None = None) -> dict[str, Any]:
         return _error(exc.code, exc.message)
     except DataError:
         return _error("data", "The guide's knowledge could not be loaded. Please try again later.")
-    except Exception:  # noqa: BLE001 - the door must never let an exception through
+    except Exception:
         return _error("internal", "Something went wrong on our side while answering. Please try again.")

@@ -101,7 +101,7 @@ def paths(flow: Flow) -> list[list[tuple[str, str]]]:
 
     def go(qid: str, trail: list[tuple[str, str]]) -> None:
         for o in flow.questions[qid].options:
-            step = trail + [(qid, o.value)]
+            step = [*trail, (qid, o.value)]
             if o.next is None:
                 out.append(step)
             else:

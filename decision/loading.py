@@ -14,14 +14,33 @@ import json
 import pathlib
 import re
 import tomllib
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .errors import DataError
-from .request import RENDER_OPTIONS
 from .knowledge import (
-    COMPARISONS, AiAdvice, Basic, Condition, CostReference, Flow, Knowledge, Model, Option, Pattern, PriceSet, Problem,
-    Question, Rule, Signal, Stage, Strategy, Tier, Verdict, Widget,
+    COMPARISONS,
+    AiAdvice,
+    Basic,
+    Condition,
+    CostReference,
+    Flow,
+    Knowledge,
+    Model,
+    Option,
+    Pattern,
+    PriceSet,
+    Problem,
+    Question,
+    Rule,
+    Signal,
+    Stage,
+    Strategy,
+    Tier,
+    Verdict,
+    Widget,
 )
+from .request import RENDER_OPTIONS
 
 DATA_DIR = pathlib.Path(__file__).with_name("data")
 
@@ -217,13 +236,13 @@ def _check_graph(file: str, start: str, questions: Mapping[str, Question]) -> No
 
     def visit(qid: str, trail: list[str]) -> None:
         if state.get(qid) == "open":
-            raise DataError(file, qid, "cycle: " + " -> ".join(trail + [qid]))
+            raise DataError(file, qid, "cycle: " + " -> ".join([*trail, qid]))
         if state.get(qid) == "done":
             return
         state[qid] = "open"
         for o in questions[qid].options:
             if o.next is not None:
-                visit(o.next, trail + [qid])
+                visit(o.next, [*trail, qid])
         state[qid] = "done"
 
     visit(start, [])
@@ -385,7 +404,7 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
                      default_price_set=default, widgets=_widgets(root), ai=_ai(root))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def knowledge() -> Knowledge:
     """The package's own knowledge, loaded once per process."""
     return load()

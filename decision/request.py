@@ -4,8 +4,9 @@ whose message a reader can act on."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import RequestError
 from .protocol import MAX_ANSWERS, MAX_ID_CHARS
@@ -50,11 +51,10 @@ class Request:
             raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a number.")
         if isinstance(value, float) and not math.isfinite(value):
             raise RequestError("out-of-range", f"{_first_up(what)} ('{key}') should be a finite number.")
-        if whole:
-            if isinstance(value, float):
-                if not value.is_integer():
-                    raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
-                value = int(value)
+        if whole and isinstance(value, float):
+            if not value.is_integer():
+                raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
+            value = int(value)
         if not low <= value <= high:
             raise RequestError("out-of-range",
                                f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}.")

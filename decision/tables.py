@@ -9,8 +9,9 @@ knowledge itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import costs, stages
 from .errors import RequestError

@@ -6,6 +6,7 @@ covered without touching this file.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ class TestPaths:
         for flow in K.flows.values():
             for path in flows.paths(flow):
                 assert path[0][0] == flow.start
-                for (qid, value), (next_qid, _) in zip(path, path[1:]):
+                for (qid, value), (next_qid, _) in itertools.pairwise(path):
                     assert flow.questions[qid].option(value).next == next_qid
                 last = flow.questions[path[-1][0]].option(path[-1][1])
                 assert last.next is None and last.verdict in K.verdicts

@@ -240,7 +240,7 @@ class TestDeadEnd:
 class TestUnreachable:
     def test_question_no_answer_leads_to(self, data: pathlib.Path) -> None:
         """A question that no path from the start reaches is refused, naming it and the start."""
-        write_flow(data, good_flow() + [question("c", [option("yes", verdict=VERDICT), option("no", verdict=VERDICT)])])
+        write_flow(data, [*good_flow(), question("c", [option("yes", verdict=VERDICT), option("no", verdict=VERDICT)])])
         assert_names(refused(data), FLOW_FILE, "c", "unreachable", "'a'")
 
 
@@ -248,7 +248,7 @@ class TestDuplicateId:
     def test_duplicate_question(self, data: pathlib.Path) -> None:
         """Two questions with one id in a flow are refused."""
         flow = good_flow()
-        write_flow(data, flow + [question("b", [option("yes", verdict=VERDICT), option("no", verdict=VERDICT)])])
+        write_flow(data, [*flow, question("b", [option("yes", verdict=VERDICT), option("no", verdict=VERDICT)])])
         assert_names(refused(data), FLOW_FILE, "b", "duplicate id")
 
     def test_duplicate_verdict(self, data: pathlib.Path) -> None:

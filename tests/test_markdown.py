@@ -9,15 +9,14 @@ import sys
 
 import markdown
 import pytest
-
-from decision.loading import knowledge
-from decision.build.markdown import FenceError
-from decision.tables import TABLES
-
 from conftest import ROOT, mkdocs_build
 
+from decision.build.markdown import FenceError
+from decision.loading import knowledge
+from decision.tables import TABLES
+
 sys.path.insert(0, str(ROOT / "tools"))
-import regen_golden  # noqa: E402 - the golden files' one renderer lives with the command that writes them
+import regen_golden
 
 GOLDEN = ROOT / "tests" / "golden"
 SOURCES = sorted(GOLDEN.glob("*.md"))

@@ -21,14 +21,13 @@ import zipfile
 from typing import Any
 
 import pytest
+from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
 
 import decision
 from decision import api
 from decision.build.archive import build_archive, integrity
 from decision.loading import knowledge
 from decision.tables import TABLES
-
-from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
 
 pytestmark = pytest.mark.pyodide
 
@@ -190,7 +189,7 @@ class TestCorpus:
 
     def test_nothing_hits_an_internal_error(self) -> None:
         """No corpus request makes CPython's engine fall back to its 'internal' error."""
-        internal = [r for r in SENT if (a := _cpython(r)).get("error", {}).get("code") == "internal"]
+        internal = [r for r in SENT if (_a := _cpython(r)).get("error", {}).get("code") == "internal"]
         assert internal == []
 
 

@@ -65,6 +65,21 @@ class TestModules:
         assert not [name for name in names if name.startswith("decision.render")]
 
 
+class TestRegistries:
+    def test_every_widget_names_an_operation_of_the_door(self) -> None:
+        """Each widget of widgets.toml points at an operation decision.api answers (a typo would be a dead widget)."""
+        from decision.api import OPERATIONS
+
+        assert {name: w.op for name, w in knowledge().widgets.items() if w.op not in OPERATIONS} == {}
+
+    def test_every_table_has_a_renderer_and_a_fill(self) -> None:
+        """The one table registry gives every table its options, its fill and its renderer."""
+        from decision.tables import TABLES
+
+        assert all(callable(t.fill) and callable(t.html) and set(t.required) <= set(t.options)
+                   for t in TABLES.values())
+
+
 # How a question's text says each comparison: "10 or more", "more than 10", "under 10"...
 WORDING = {
     ">=": r"{n}\S*\s+(?:\w+\s+)?or more",

@@ -15,7 +15,8 @@ and every string that comes from data or from a reader goes through `esc`.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..formatting import esc
 from ..protocol import MAX_STATE_CHARS, VERSION
