@@ -14,8 +14,10 @@ SCREEN_MAX_CHARS = 20_000
 def _pick(rules: tuple[Rule, ...], strategies: dict[str, Strategy] | Any, values: dict[str, Any]) -> dict[str, Any]:
     rule = next(r for r in rules if all_hold(r.when, values))
     s = strategies[rule.strategy]
-    return {"strategy": {"id": s.id, "name": s.name, "what": s.what, "keeps_last_turns": s.keeps_last_turns},
-            "reason": rule.reason}
+    return {
+        "strategy": {"id": s.id, "name": s.name, "what": s.what, "keeps_last_turns": s.keeps_last_turns},
+        "reason": rule.reason,
+    }
 
 
 def latency(k: Knowledge, seconds: float, streamable: bool) -> dict[str, Any]:
@@ -27,9 +29,15 @@ def context(k: Knowledge, turns: int, tokens_per_turn: int, window: int, needs_e
     needed = turns * tokens_per_turn
     ratio = needed / window
     values = {"ratio": ratio, "needs_early_context": needs_early_context, "turns": turns}
-    result = {"turns": turns, "tokens_per_turn": tokens_per_turn, "window": window,
-              "needs_early_context": needs_early_context, "needed_tokens": needed, "ratio": round(ratio, 4),
-              **_pick(k.ai.context_rules, k.ai.context_strategies, values)}
+    result = {
+        "turns": turns,
+        "tokens_per_turn": tokens_per_turn,
+        "window": window,
+        "needs_early_context": needs_early_context,
+        "needed_tokens": needed,
+        "ratio": round(ratio, 4),
+        **_pick(k.ai.context_rules, k.ai.context_strategies, values),
+    }
     fits = math.floor(window * k.ai.context_headroom / tokens_per_turn) if tokens_per_turn else turns
     result["keep_last"] = max(1, min(turns, fits))
     return result
@@ -37,16 +45,50 @@ def context(k: Knowledge, turns: int, tokens_per_turn: int, window: int, needs_e
 
 # Characters that carry no letter of their own: zero-width spaces and joiners, the
 # soft hyphen, the word joiner, the byte-order mark, and invisible separators.
-_INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
-                       "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff")
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
 # Look-alikes that spell a word past a filter: digits and symbols for letters (1gnore),
 # Cyrillic and Greek letters that look Latin, typographic quotes for plain ones.
-_SWAPS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
-          "\u2018": "\x27", "\u2019": "\x27", "\u201b": "\x27", "\u02bc": "\x27", "\u201c": '"', "\u201d": '"',
-          "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y",
-          "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u0455": "s", "\u0501": "d", "\u04bb": "h",
-          "\u03bf": "o", "\u03b1": "a", "\u03b5": "e", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v",
-          "\u03c1": "p", "\u03c4": "t", "\u03c5": "u", "\u03c7": "x"}
+_SWAPS = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "@": "a",
+    "$": "s",
+    "\u2018": "\x27",
+    "\u2019": "\x27",
+    "\u201b": "\x27",
+    "\u02bc": "\x27",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u0430": "a",
+    "\u0435": "e",
+    "\u043e": "o",
+    "\u0440": "p",
+    "\u0441": "c",
+    "\u0443": "y",
+    "\u0445": "x",
+    "\u0456": "i",
+    "\u0458": "j",
+    "\u0455": "s",
+    "\u0501": "d",
+    "\u04bb": "h",
+    "\u03bf": "o",
+    "\u03b1": "a",
+    "\u03b5": "e",
+    "\u03b9": "i",
+    "\u03ba": "k",
+    "\u03bd": "v",
+    "\u03c1": "p",
+    "\u03c4": "t",
+    "\u03c5": "u",
+    "\u03c7": "x",
+}
 _FOLDED: dict[str, str] = {}
 
 
@@ -108,7 +150,12 @@ def screen(k: Knowledge, text: str) -> dict[str, Any]:
         if match:
             start, end = match.span()
             # Map the match back onto what the reader wrote, so they see their own words.
-            words = text[origin[start]:origin[end - 1] + 1] if end > start else ""
+            words = text[origin[start] : origin[end - 1] + 1] if end > start else ""
             hits.append({"id": p.id, "name": p.name, "why": p.why, "match": words.strip()[:120]})
-    return {"text": text, "length": len(text), "suspicious": bool(hits), "hits": hits,
-            "defences": [{"kind": kind, "text": t} for kind, t in k.ai.defences]}
+    return {
+        "text": text,
+        "length": len(text),
+        "suspicious": bool(hits),
+        "hits": hits,
+        "defences": [{"kind": kind, "text": t} for kind, t in k.ai.defences],
+    }
