@@ -1,0 +1,213 @@
+"""Ready a built site for a static host with a short cache (GitHub Pages): nothing stale, nothing absolute.
+
+GitHub Pages sends every file with `Cache-Control: max-age=600`, so for ten minutes after a
+release a reader can hold new HTML with an old script, or an old worker with a new engine.
+`publish(site_dir, site_url)` closes that gap after the build:
+
+- `stamp_runtime` gives our runtime files (widget.js, worker.js, whatmatters.css,
+  runtime.json) names that carry a hash of their content, and writes one build id into the
+  widget script, the worker, the manifest and every widget on every page. The engine archive
+  already carries its hash. At run time the widget script, the worker and the manifest
+  compare build ids; a mismatch shows "a new version is out, reload" and leaves the static
+  widget in place.
+- the pages' references to those files follow the new names;
+- `robots.txt` names the sitemap at `site_url`.
+
+`absolute_urls(site_dir, site_url)` lists every URL in the output that a moved site would
+break (root-absolute or plain http://), the 404 page's own base excepted: Pages serves that
+page at any depth, so its links are absolute paths under the base `site_url` names.
+
+Build-time code, called by the MkDocs hook `hooks/pages.py`; the browser never imports it.
+`python -m decision.build.pages SITE_DIR [SITE_URL]` does the same for a site built by another tool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+import re
+import sys
+import urllib.parse
+
+RUNTIME_DIR = pathlib.PurePosixPath("assets/whatmatters")
+# Our files that change between releases and that others refer to by name, in the order they
+# are renamed: each one's new name is written into the files named after it.
+HASHED = ("worker.js", "runtime.json", "widget.js", "whatmatters.css")
+# The line widget.js and worker.js carry for the build to fill in; "dev" means unstamped.
+BUILD_LINE = re.compile(r'^const BUILD = "[^"\n]*";$', re.M)
+# How widget.js names the worker and the manifest: relative to itself.
+_RELATIVE = 'new URL("{name}", import.meta.url)'
+_HASHED_NAME = re.compile(r"^(?P<stem>[\w-]+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.\w+)$")
+_WIDGET_TAG = re.compile(r"(<[a-z]+\b[^>]*?\sdata-wm-widget=\"[^\"]*\")")
+_BUILD_ATTR = re.compile(r'\sdata-wm-build="[^"]*"')
+
+
+class PublishError(Exception):
+    """The runtime files don't have the shape the build expects; the message says what is off."""
+
+
+def content_hash(data: bytes) -> str:
+    """The 12 hex digits of a file's SHA-256 that go into its name."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """`widget.js` with content `data` -> `widget.<hash>.js`."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{content_hash(data)}.{suffix}" if dot else f"{name}.{content_hash(data)}"
+
+
+def plain_name(name: str) -> str:
+    """`widget.3f2a9c1b7d0e.js` -> `widget.js`; a name without a hash stays as it is."""
+    match = _HASHED_NAME.match(name)
+    return f"{match['stem']}{match['suffix']}" if match else name
+
+
+def _stamp(text: str, build: str, name: str) -> str:
+    stamped, count = BUILD_LINE.subn(f'const BUILD = "{build}";', text)
+    if count != 1:
+        raise PublishError(f'{name} must hold exactly one line `const BUILD = "dev";` for the build id (found {count})')
+    return stamped
+
+
+def _point(text: str, name: str, new_name: str) -> str:
+    old = _RELATIVE.format(name=name)
+    if text.count(old) != 1:
+        raise PublishError(f"widget.js must name {name} exactly once as {old} (found {text.count(old)})")
+    return text.replace(old, _RELATIVE.format(name=new_name))
+
+
+def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
+    """Stamp one build id into the runtime under `home` and give its files hashed names.
+
+    `home` holds widget.js, worker.js, whatmatters.css and runtime.json as the build wrote
+    them. Returns {"build": id, "widget.js": "widget.<hash>.js", ...}; the plain files are gone.
+    """
+    home = pathlib.Path(home)
+    sources = {}
+    for name in HASHED:
+        if not (home / name).is_file():
+            raise PublishError(f"{name} is missing from {home}")
+        sources[name] = (home / name).read_bytes()
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode() + b"\0" + sources[name] + b"\0")
+    build = digest.hexdigest()[:12]
+
+    texts = {name: data.decode("utf-8") for name, data in sources.items()}
+    texts["worker.js"] = _stamp(texts["worker.js"], build, "worker.js")
+    manifest = json.loads(texts["runtime.json"])
+    manifest["build"] = build
+    texts["runtime.json"] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    names: dict[str, str] = {"build": build}
+    for name in HASHED:  # the worker and the manifest first: widget.js names both
+        if name == "widget.js":
+            text = _stamp(texts[name], build, name)
+            for referenced in ("worker.js", "runtime.json"):
+                text = _point(text, referenced, names[referenced])
+            texts[name] = text
+        names[name] = hashed_name(name, texts[name].encode("utf-8"))
+
+    for stale in home.iterdir():  # an earlier build's hashed files (mkdocs serve rebuilds in place)
+        if stale.is_file() and _HASHED_NAME.match(stale.name) and plain_name(stale.name) in HASHED:
+            stale.unlink()
+    for name in HASHED:
+        (home / names[name]).write_text(texts[name], encoding="utf-8")
+        (home / name).unlink()
+    return names
+
+
+def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
+    """Point every page at the hashed files and mark each widget with the build id; return pages changed."""
+    site_dir = pathlib.Path(site_dir)
+    references = [
+        (re.compile(re.escape(f"{RUNTIME_DIR}/{name}") + r"(?=[\"'?#])"), f"{RUNTIME_DIR}/{names[name]}")
+        for name in HASHED
+        if name.endswith((".js", ".css"))
+    ]
+    changed = 0
+    for path in sorted(site_dir.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        text = page
+        for pattern, new in references:
+            text = pattern.sub(new, text)
+        text = _WIDGET_TAG.sub(lambda m: _BUILD_ATTR.sub("", m.group(1)) + f' data-wm-build="{names["build"]}"', text)
+        if text != page:
+            path.write_text(text, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def robots_txt(site_url: str) -> str:
+    """robots.txt for a site at `site_url`: everything may be crawled; the sitemap is at site_url."""
+    base = site_url.rstrip("/") + "/"
+    return f"User-agent: *\nDisallow:\n\nSitemap: {base}sitemap.xml\n"
+
+
+def publish(site_dir: str | pathlib.Path, site_url: str | None) -> dict[str, str]:
+    """Everything above, for a site MkDocs (or another tool) has just written into `site_dir`."""
+    site_dir = pathlib.Path(site_dir)
+    names = stamp_runtime(site_dir / RUNTIME_DIR)
+    rewrite_pages(site_dir, names)
+    if site_url:
+        (site_dir / "robots.txt").write_text(robots_txt(site_url), encoding="utf-8")
+    return names
+
+
+# --- the check: URLs that only work at one address ---------------------------------------
+
+_ATTR_URL = re.compile(r"""\s(?:href|src|action|formaction|poster|data|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
+_JS_URL = re.compile(r"""(?:new\s+(?:URL|Worker|SharedWorker)|fetch|import|importScripts)\s*\(\s*(["'`])([^"'`]*)\1""")
+_XMLNS = re.compile(r"""xmlns(?::\w+)?=(["'])http://[^"']*\1""")
+
+
+def _bad(url: str, allowed_base: str | None) -> bool:
+    url = url.strip()
+    if url.lower().startswith("http://"):
+        return True
+    if url.startswith("//"):
+        return True
+    if url.startswith("/"):
+        return allowed_base is None or not url.startswith(allowed_base)
+    return False
+
+
+def absolute_urls(site_dir: str | pathlib.Path, site_url: str) -> list[str]:
+    """Every `file: url` in the site that starts with `/` or `http://` (404.html may use its own base).
+
+    Looked at: URL attributes in HTML (plus CSS in style elements), url() in CSS, and the
+    URLs our own scripts hand to fetch, import, new URL and new Worker. XML namespaces
+    (`xmlns="http://www.w3.org/2000/svg"`) are names, not addresses, and are skipped.
+    """
+    site_dir = pathlib.Path(site_dir)
+    base = urllib.parse.urlsplit(site_url).path or "/"
+    found = []
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix not in (".html", ".css", ".js", ".mjs") or not path.is_file():
+            continue
+        relative = path.relative_to(site_dir).as_posix()
+        text = _XMLNS.sub("", path.read_text(encoding="utf-8", errors="replace"))
+        allowed = base if relative == "404.html" else None
+        urls: list[str] = []
+        if path.suffix == ".html":
+            for match in _ATTR_URL.finditer(text):
+                value = match.group(1) if match.group(1) is not None else match.group(2)
+                urls += (
+                    [part.strip().split(" ")[0] for part in value.split(",")]
+                    if "srcset" in match.group(0).lower()
+                    else [value]
+                )
+        if path.suffix in (".html", ".css"):
+            urls += [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
+        if path.suffix in (".js", ".mjs") and relative.startswith(f"{RUNTIME_DIR}/"):
+            urls += [m.group(2) for m in _JS_URL.finditer(text)]
+        found += [f"{relative}: {url}" for url in urls if _bad(url, allowed)]
+    return found
+
+
+if __name__ == "__main__":  # python -m decision.build.pages SITE_DIR [SITE_URL]
+    if len(sys.argv) not in (2, 3) or not pathlib.Path(sys.argv[1]).is_dir():
+        sys.exit("usage: python -m decision.build.pages SITE_DIR [SITE_URL]")
+    print(json.dumps(publish(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None), indent=2))
