@@ -108,9 +108,6 @@ class TestWorkflow:
         deploy = next(s for s in steps(job) if s.get("uses", "").startswith("actions/deploy-pages@"))
         assert job["environment"]["url"] == "${{ steps." + deploy["id"] + ".outputs.page_url }}"
 
-    # ACTION PINS TBD: the actions still use version tags until their release commits are
-    # verified from the actions' own repositories. Remove this mark once they are pinned.
-    @pytest.mark.xfail(strict=True, reason="ACTION PINS TBD: actions still use tags, not full commit SHAs")
     def test_every_action_is_pinned_to_a_full_sha(self) -> None:
         """Each `uses:` names a 40-hex commit, with its version in a comment (`# v5.0.0`)."""
         lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if re.match(r"\s*-?\s*uses:", line)]
