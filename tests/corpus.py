@@ -132,7 +132,7 @@ GOOD: list[dict[str, Any]] = [
     _req("cost", model="gpt-4", input_tokens=1_000, output_tokens=200),
     _req("cost", model="claude-3-haiku", input_tokens=2_000, output_tokens=300, requests=1,
          requests_per_day=5_000),
-    _req("cost", model="claude-3-sonnet", input_tokens=4_000, output_tokens=800, requests=100,
+    _req("cost", model="claude-sonnet-4-5", input_tokens=4_000, output_tokens=800, requests=100,
          requests_per_day=1_000, cached_share=0.75),
     _req("cost", model="gpt-4-turbo", input_tokens=0, output_tokens=0, requests=0, requests_per_day=0),
     _req("cost", model="gpt-4", input_tokens=10_000_000, output_tokens=10_000_000,
@@ -145,11 +145,11 @@ GOOD: list[dict[str, Any]] = [
     _req("compare", models=["gpt-3.5-turbo"], input_tokens=10, output_tokens=10, baseline="gpt-4"),
     _req("compare", input_tokens=0, output_tokens=0, requests=0),
     _req("compare", input_tokens=3_000, output_tokens=100, requests=50, cached_share=0.5,
-         baseline="claude-3-sonnet"),
+         baseline="claude-sonnet-4-5"),
     # conversation: one turn, many turns, cached input
     _req("conversation", model="gpt-3.5-turbo", turns=1, system=0, user=0, reply=0),
     _req("conversation", model="gpt-3.5-turbo", turns=20, system=300, user=60, reply=250),
-    _req("conversation", model="claude-3-sonnet", turns=500, system=2_000, user=200, reply=600,
+    _req("conversation", model="claude-sonnet-4-5", turns=500, system=2_000, user=200, reply=600,
          cached_share=0.9),
     _req("conversation", render=False, model="gpt-4", turns=7, system=100, user=50, reply=50),
     # latency: instant, slow and streamable, slow and not

@@ -186,8 +186,8 @@ class TestSnapshot:
         assert providers == {"OpenAI", "Anthropic", "Google"}
         for provider in providers:
             assert sum(m.provider == provider for m in models.values()) >= 5, provider
-        assert set(SEED_TABLE) <= set(models)
-        assert {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "gemini-2.5-flash"} <= set(models)
+        assert set(SEED_TABLE) - set(prices_refresh.retired_models()) <= set(models)
+        assert {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"} <= set(models)
 
     def test_rows_are_sorted_with_dates_in_order(self) -> None:
         """Rows are sorted and none is also listed as skipped; earlier prices predate the row's own date, scheduled ones follow the snapshot."""
@@ -289,8 +289,10 @@ class TestSeedSet:
         assert result["total_usd"] == 10.0
 
     def test_only_gpt4_differs_from_the_current_set(self) -> None:
-        """Four seed models keep their prices today; GPT-4 is listed at its own price, not GPT-4 Turbo's."""
-        for model_id in SEED_TABLE:
+        """The seed models still on sale keep their prices today; GPT-4 is listed at its own price, not GPT-4 Turbo's."""
+        retired = prices_refresh.retired_models()
+        assert set(SEED_TABLE) & set(retired) == {"claude-3-sonnet"}
+        for model_id in sorted(set(SEED_TABLE) - set(retired)):
             seed = ask({"op": "cost", "set": "seed-2024", "model": model_id, **WORKLOAD})["result"]["model"]
             now = ask({"op": "cost", "set": "current", "model": model_id, **WORKLOAD})["result"]["model"]
             pair = (now["input_per_1k"], now["output_per_1k"])
@@ -323,7 +325,7 @@ class TestUnknownModel:
     def test_dated_form_suggests_its_base_model(self) -> None:
         """A dated or -latest id the set lacks suggests the undated model first."""
         prices = knowledge().price_sets["current"]
-        assert costs.suggestions(prices, "claude-3-5-sonnet-latest")[0] == "claude-3-5-sonnet"
+        assert costs.suggestions(prices, "claude-sonnet-4-5-latest")[0] == "claude-sonnet-4-5"
         assert costs.suggestions(prices, "gpt-4o-2024-08-06")[0] == "gpt-4o"
 
     def test_letter_case_and_spaces_are_forgiven(self) -> None:
@@ -434,3 +436,43 @@ class TestCostWidget:
             m = next(x for x in prices.models.values() if x.name == name)
             assert row[date] == (m.effective or prices.effective)
         assert f"Source: {prices.source}" in response["html"]
+
+
+class TestRetired:
+    def test_no_retired_or_open_weight_model_in_the_current_set(self) -> None:
+        """The current set holds models a reader can still call from their maker: none retired, no open-weight rows."""
+        ids = {row["id"] for row in committed()["model"]}
+        assert not ids & set(prices_refresh.retired_models())
+        assert not any(row["id"].startswith("gpt-oss") for row in committed()["model"])
+        for model_id in ("claude-2", "claude-3-sonnet", "gpt-4.5-preview", "o1-preview", "gemini-1.5-flash"):
+            assert model_id not in ids
+
+    def test_every_retirement_is_dated_and_sourced(self) -> None:
+        """Each retired model names the day it stopped answering and its provider's page, over HTTPS."""
+        retired = prices_refresh.retired_models()
+        assert len(retired) >= 10
+        for model_id, entry in retired.items():
+            assert datetime.date.fromisoformat(entry["retired"]) <= datetime.date(2026, 11, 26), model_id
+            assert entry["source"].startswith("https://"), model_id
+            assert entry["name"], model_id
+
+    def test_retired_ids_are_genai_prices_ids(self, genai_prices: Any) -> None:
+        """Every retired id is one genai-prices lists, so a typo can't leave a retired model in the set."""
+        from genai_prices.data import providers
+
+        known = {m.id for p in providers if p.id in prices_refresh.PROVIDERS for m in p.models}
+        assert set(prices_refresh.retired_models()) <= known
+
+    def test_no_two_rows_share_a_name(self) -> None:
+        """A reader can tell every row apart: no provider lists two models under one name."""
+        names = [(row["provider"], row["name"].lower()) for row in committed()["model"]]
+        assert len(names) == len(set(names))
+
+    def test_a_duplicate_name_fails_the_refresh(self) -> None:
+        """The refresh refuses to write two rows a reader couldn't tell apart."""
+        rows = {
+            "a": {"id": "a", "provider": "Google", "name": "Gemini 1.5 Flash"},
+            "b": {"id": "b", "provider": "Google", "name": "gemini 1.5 flash"},
+        }
+        with pytest.raises(ValueError, match="both listed"):
+            prices_refresh._check_names(rows)

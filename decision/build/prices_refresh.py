@@ -15,10 +15,14 @@ import datetime
 import json
 import pathlib
 import re
+import tomllib
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 FILE_NAME = "current.json"
+# Models their providers retired that genai-prices doesn't flag `deprecated`: kept out, with
+# the day and the provider's page recorded there (data, beside the price sets).
+RETIRED_FILE = pathlib.Path(__file__).resolve().parents[1] / "data" / "retired-models.toml"
 
 # The day each pinned genai-prices version is read at, written as the set's `effective`
 # date; price changes scheduled after it are kept under `scheduled`, not applied.
@@ -28,7 +32,7 @@ AS_OF = {"0.2.3": "2026-11-26"}
 # Google resells Claude models under the same ids, and Anthropic's own rows win.
 PROVIDERS = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google"}
 
-# The 2024 quick reference's models: kept whatever the filters below say.
+# The 2024 quick reference's models: kept whatever the filters below say, unless retired.
 SEED_IDS = frozenset({"gpt-3.5-turbo", "gpt-4", "gpt-4-turbo", "claude-3-sonnet", "claude-3-haiku"})
 
 # A chat model writes text: a price for any other output (audio, images, video) marks a
@@ -37,15 +41,32 @@ SEED_IDS = frozenset({"gpt-3.5-turbo", "gpt-4", "gpt-4-turbo", "claude-3-sonnet"
 TEXT_OUTPUT_KEY = "output_mtok"
 
 # Models that are not chat models, by a fragment of their id.
-NOT_CHAT = ("embedding", "tts", "transcribe", "whisper", "moderation", "realtime", "audio", "image",
-            "live", "robotics", "computer-use", "babbage", "davinci", "curie")
+NOT_CHAT = (
+    "embedding",
+    "tts",
+    "transcribe",
+    "whisper",
+    "moderation",
+    "realtime",
+    "audio",
+    "image",
+    "live",
+    "robotics",
+    "computer-use",
+    "babbage",
+    "davinci",
+    "curie",
+)
 NOT_CHAT_IDS = frozenset({"ada"})
 
-NOTE = ("USD per million tokens at the standard rate, as genai-prices listed them on {as_of}. "
-        "Cached input is the cache-read price; cache writes, batch, flex and priority rates are left out, "
-        "as are image, audio and embedding models and deprecated models. Where a model's rate steps up "
-        "once a prompt passes a size threshold, its row also lists the higher tiers, and a request over a "
-        "threshold pays that tier's rates on all its tokens.{skipped}")
+NOTE = (
+    "USD per million tokens at the standard rate, as genai-prices listed them on {as_of}. "
+    "Cached input is the cache-read price; cache writes, batch, flex and priority rates are left out, "
+    "as are image, audio and embedding models, models their providers have retired, and open-weight "
+    "models, whose price is a third-party host's rather than the maker's. Where a model's rate steps up "
+    "once a prompt passes a size threshold, its row also lists the higher tiers, and a request over a "
+    "threshold pays that tier's rates on all its tokens.{skipped}"
+)
 SKIPPED_NOTE = " {n} tiered models whose steps can't be written that way are left out."
 
 # The genai-prices keys a row is made of, and the name each has in a row.
@@ -83,7 +104,7 @@ def _rate_at(value: Any, input_tokens: int) -> Decimal | None:
     from genai_prices.types import TieredPrices
 
     if not isinstance(value, TieredPrices):
-        return value
+        return cast("Decimal | None", value)
     rate = value.base
     for tier in value.tiers:  # ascending, so the last one passed wins
         if input_tokens > tier.start:
@@ -93,6 +114,7 @@ def _rate_at(value: Any, input_tokens: int) -> Decimal | None:
 
 def _row_prices(prices: Any) -> dict[str, Any]:
     """input, output and cached_input of one genai-prices ModelPrice: base rates, then any tiers."""
+
     def rates(input_tokens: int) -> dict[str, Any]:
         found = {name: _rate_at(getattr(prices, key, None), input_tokens) for key, name in ROW_KEYS.items()}
         return {name: _num(value) for name, value in found.items() if value is not None}
@@ -108,7 +130,8 @@ def _by_time_of_day(model: Any) -> bool:
     from genai_prices.types import ModelPrice, TimeOfDateConstraint
 
     return not isinstance(model.prices, ModelPrice) and any(
-        isinstance(c.constraint, TimeOfDateConstraint) for c in model.prices)
+        isinstance(c.constraint, TimeOfDateConstraint) for c in model.prices
+    )
 
 
 def _timeline(model: Any, as_of: datetime.date) -> tuple[Any, str | None, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -119,7 +142,8 @@ def _timeline(model: Any, as_of: datetime.date) -> tuple[Any, str | None, list[d
         return model.prices, None, [], []
     dated = [(None if c.constraint is None else c.constraint.start_date, c.prices) for c in model.prices]
     # genai-prices applies the last price whose start has come (or the first, if none has)
-    active = next((i for i in reversed(range(len(dated))) if dated[i][0] is None or dated[i][0] <= as_of), 0)
+    starts: list[datetime.date | None] = [start for start, _ in dated]
+    active = next((i for i in reversed(range(len(starts))) if (s := starts[i]) is None or s <= as_of), 0)
 
     def entries(part: list[tuple[datetime.date | None, Any]]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -129,8 +153,8 @@ def _timeline(model: Any, as_of: datetime.date) -> tuple[Any, str | None, list[d
                 out.append(row)  # a change in some other kind of price (web search, say) is no change here
         return out
 
-    *earlier, current = entries(dated[:active + 1])
-    later = entries([(None, dated[active][1]), *dated[active + 1:]])[1:]
+    *earlier, current = entries(dated[: active + 1])
+    later = entries([(None, dated[active][1]), *dated[active + 1 :]])[1:]
     prices, start = dated[active][1], current.get("from")
     return prices, start, earlier, later
 
@@ -138,7 +162,7 @@ def _timeline(model: Any, as_of: datetime.date) -> tuple[Any, str | None, list[d
 def _name(model: Any) -> str:
     """genai-prices' display name when it is a curated one, else one made from the id."""
     if model.name and (model.name == model.id or model.name != model.name.lower()):
-        return model.name
+        return str(model.name)
     ident, date = model.id, ""
     found = re.search(r"-(\d{4}-\d{2}-\d{2})$", ident)
     if found:
@@ -155,8 +179,22 @@ def _word(word: str) -> str:
     return {"api": "API"}.get(word, word.capitalize() if word.isalpha() else word)
 
 
-def _skip_reason(model: Any, prices: Any) -> str | None:
+def retired_models(path: pathlib.Path = RETIRED_FILE) -> dict[str, dict[str, Any]]:
+    """The retired models by id, each with its name, retirement day and source."""
+    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("retired", [])
+    out: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry["id"] in out:
+            raise ValueError(f"{path.name}: {entry['id']} is listed twice")
+        datetime.date.fromisoformat(entry["retired"])
+        out[entry["id"]] = entry
+    return out
+
+
+def _skip_reason(model: Any, prices: Any, retired: frozenset[str] = frozenset()) -> str | None:
     """Why a model stays out of the snapshot, or None to keep it."""
+    if model.id in retired:
+        return "retired"
     if model.id in SEED_IDS:
         return None
     if ":" in model.id or ".ft-" in model.id:
@@ -165,10 +203,13 @@ def _skip_reason(model: Any, prices: Any) -> str | None:
         return "not a chat model"
     keys = {k for k, v in vars(prices).items() if v is not None}
     if not {"input_mtok", TEXT_OUTPUT_KEY} <= keys or any(
-            k.startswith("output_") and k != TEXT_OUTPUT_KEY for k in keys):
+        k.startswith("output_") and k != TEXT_OUTPUT_KEY for k in keys
+    ):
         return "not priced by text tokens"
     if model.deprecated:
         return "deprecated"
+    if "open-weight" in (model.description or "").lower():
+        return "open-weight"  # anyone may host it; the listed price is one host's, not the maker's
     if _is_tiered(prices) and _tier_starts(prices) is None:
         return "tiered"
     return None
@@ -184,6 +225,11 @@ def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
         pinned = AS_OF.get(version)
         as_of = datetime.date.fromisoformat(pinned) if pinned else datetime.datetime.now(datetime.UTC).date()
     by_id = {p.id: p for p in providers}
+    retired = retired_models()
+    known = {m.id for provider_id in PROVIDERS for m in by_id[provider_id].models}
+    unknown = sorted(retired.keys() - known)
+    if unknown:
+        raise LookupError(f"{RETIRED_FILE.name} names models genai-prices {version} doesn't list: {', '.join(unknown)}")
     rows: dict[str, dict[str, Any]] = {}
     tiered: list[str] = []
     earlier_models: list[Any] = []
@@ -195,22 +241,32 @@ def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
             if _by_time_of_day(model):
                 continue  # off-peak discounts have no single number to write
             prices, start, earlier, later = _timeline(model, as_of)
-            reason = _skip_reason(model, prices)
+            reason = _skip_reason(model, prices, frozenset(retired))
             if reason == "tiered":
                 tiered.append(model.id)
             if reason is not None:
                 continue
-            row: dict[str, Any] = {"id": model.id, "name": _name(model), "provider": provider_name,
-                                   "genai_prices_ref": f"{provider_id}/{model.id}", **_row_prices(prices)}
-            for key, value in (("context_window", model.context_window), ("effective", start),
-                               ("history", earlier), ("scheduled", later)):
+            row: dict[str, Any] = {
+                "id": model.id,
+                "name": _name(model),
+                "provider": provider_name,
+                "genai_prices_ref": f"{provider_id}/{model.id}",
+                **_row_prices(prices),
+            }
+            for key, value in (
+                ("context_window", model.context_window),
+                ("effective", start),
+                ("history", earlier),
+                ("scheduled", later),
+            ):
                 if value:
                     row[key] = value
             rows[model.id] = row
         earlier_models += models
-    missing = SEED_IDS - rows.keys()
+    missing = SEED_IDS - rows.keys() - retired.keys()
     if missing:
         raise LookupError(f"genai-prices {version} has no price for {', '.join(sorted(missing))}")
+    _check_names(rows)
     url = _project_url()
     return {
         "id": "current",
@@ -221,11 +277,20 @@ def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
         "source": f"genai-prices {version} ({url.split('://', 1)[-1]})",
         "source_url": url,
         "genai_prices_version": version,
-        "note": NOTE.format(as_of=as_of.isoformat(),
-                            skipped=SKIPPED_NOTE.format(n=len(tiered)) if tiered else ""),
+        "note": NOTE.format(as_of=as_of.isoformat(), skipped=SKIPPED_NOTE.format(n=len(tiered)) if tiered else ""),
         "skipped_tiered": sorted(tiered),
         "model": sorted(rows.values(), key=lambda r: (r["provider"], r["id"])),
     }
+
+
+def _check_names(rows: dict[str, dict[str, Any]]) -> None:
+    """Two rows a reader can't tell apart (same provider, same name) are a mistake in the source."""
+    seen: dict[tuple[str, str], str] = {}
+    for row in rows.values():
+        key = (row["provider"], row["name"].lower())
+        if key in seen:
+            raise ValueError(f"{seen[key]} and {row['id']} are both listed as {row['provider']} {row['name']}")
+        seen[key] = row["id"]
 
 
 def _project_url() -> str:
@@ -235,21 +300,20 @@ def _project_url() -> str:
     for entry in metadata("genai-prices").get_all("Project-URL") or []:
         label, _, url = entry.partition(",")
         if label.strip().lower() == "homepage":
-            return url.strip()
+            return str(url).strip()
     return "https://github.com/pydantic/genai-prices"
 
 
 def dumps(doc: dict[str, Any]) -> str:
     """Sorted keys, no spaces, one model per line: small, stable, and readable in a diff."""
+
     def compact(value: Any) -> str:
         return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     fields = []
     for key in sorted(doc):
-        if key == "model":
-            value = "[\n" + ",\n".join(compact(row) for row in doc[key]) + "\n]"
-        else:
-            value = compact(doc[key])
+        rows = "[\n" + ",\n".join(compact(row) for row in doc[key]) + "\n]" if key == "model" else ""
+        value = rows or compact(doc[key])
         fields.append(f"{compact(key)}:{value}")
     return "{\n" + ",\n".join(fields) + "\n}\n"
 
