@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from typing import Any, Callable, Sequence
@@ -24,6 +25,22 @@ def _ask(request: dict[str, Any]) -> dict[str, Any]:
     if not response["ok"]:
         raise UsageError(response["error"]["message"])
     return response["result"]
+
+
+def _stdin() -> Any:
+    """Standard input, or a one-sentence error when the shell closed it (`whatmatters ... <&-`)."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise UsageError("Standard input is closed: pass the text as an argument, or pipe it in.")
+    return sys.stdin
+
+
+def _utf8(text: str) -> bool:
+    """False for arguments the shell passed as bytes that aren't UTF-8 (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -153,6 +170,7 @@ def cmd_ask(args: argparse.Namespace) -> dict[str, Any]:
             print(_wrap(q["help"], "  "))
         while True:
             try:
+                _stdin()
                 reply = input(f"  [{values}] > ").strip().lower()
             except EOFError:
                 raise UsageError(f"No answer given to \"{q['text']}\". Answer it, or pass --answer {q['id']}=VALUE.")
@@ -196,7 +214,7 @@ def cmd_conversation(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_screen(args: argparse.Namespace) -> dict[str, Any]:
-    text = args.text if args.text not in (None, "-") else sys.stdin.read()
+    text = args.text if args.text not in (None, "-") else _stdin().read()
     return _ask({"op": "screen", "text": text})
 
 
@@ -377,16 +395,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         print(f"whatmatters: the guide's data is broken: {exc}", file=sys.stderr)
         return 1
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not all(_utf8(arg) for arg in argv):
+        print("whatmatters: an argument isn't valid UTF-8 text; pass it as UTF-8.", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     try:
         result = args.func(args)
+        if args.json:
+            print(json.dumps(result, indent=2, ensure_ascii=False))
+        elif args.func in PRINTERS:
+            PRINTERS[args.func](result)
+        sys.stdout.flush()
     except UsageError as exc:
         print(f"whatmatters: {exc}", file=sys.stderr)
         return 2
+    except UnicodeError:
+        print("whatmatters: the input isn't valid UTF-8 text; pass it as UTF-8.", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader stopped reading (`whatmatters compare | head -1`): end quietly, as the
+        # Python docs advise, so the interpreter's last flush doesn't complain on exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         return 130
-    if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    elif args.func in PRINTERS:
-        PRINTERS[args.func](result)
     return 0
