@@ -2,80 +2,124 @@
 // Every [data-wm-widget] arrives with its first state rendered at build time. When a widget
 // is first seen (or touched), one shared worker loads Python and the engine; from then on
 // the engine answers each click and keystroke and this script only swaps its HTML in.
-// No guide knowledge lives here: requests go to decision.api.handle, HTML comes back.
+// No guide knowledge lives here: requests go to decision.api.handle, HTML comes back, and
+// what a click or a field does is declared by the HTML's attributes (data-wm-set/-value,
+// data-wm-unset, data-wm-form with data-wm-key/-type/-clears, data-wm-list, data-wm-action);
+// the protocol version and the link size limit come from the widget element (data-wm-v,
+// data-wm-max-state). This script names no widget.
 
 const WORKER_URL = new URL("worker.js", import.meta.url);
 const MANIFEST_URL = new URL("runtime.json", import.meta.url);
-const LOAD_TIMEOUT_MS = 20000;
+// Loading gives up after this long without any progress, however long the whole load takes.
+const STALL_MS = 20000;
 const TYPING_DELAY_MS = 250;
 const HASH_PREFIX = "#wm=";
+const SLOT_SEPARATOR = "~";
+const KEY_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+// The release this script belongs to, written in by the site build (decision/build/pages.py;
+// "dev" when unstamped). The page's widgets, the worker and the engine's manifest must agree.
+const BUILD = "dev";
 
 const NOTES = {
   failed: "The interactive version couldn't start here, so this is the static version.",
+  retry: "Try again",
+  stale: "A new version of this page is out; reload to use the interactive version.",
   badLink: "The answers saved in this link couldn't be used, so the widget starts from its example.",
   saveData: "Load the interactive version",
   copied: "Copied.",
   notCopied: "Couldn't copy; your browser blocked the clipboard.",
+  tooLong: "This result is too long to share as a link.",
 };
 
 // --- the shared runtime: one worker per visit, whatever the navigation -----------------
+// The worker answers one request at a time. Each widget has a lane that holds at most one
+// waiting request: a newer one replaces it (the older one resolves as SUPERSEDED), so a
+// slow answer never leaves a widget working through its own backlog.
 
+const SUPERSEDED = Object.freeze({ superseded: true });
 let runtime = null;
 
 function startRuntime() {
-  if (runtime) return runtime;
+  // A failed start is tried again by the next widget that starts (or a "Try again" button);
+  // a stale one (another release) can only be cured by a reload.
+  if (runtime && (!runtime.failed || runtime.stale)) return runtime;
   const listeners = new Set();
-  const pending = new Map();
+  const waiting = new Map();
+  let busy = null;
   let nextId = 1;
+  let worker = null;
+  let timer = null;
   let settle;
   const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
   ready.catch(() => {});
-  let worker;
+  const rt = { ready, failed: false, stale: false, live: false, listeners, ask };
+  runtime = rt;
   const fail = (detail) => {
-    if (runtime.failed) return;
-    runtime.failed = true;
+    if (rt.failed) return;
+    rt.failed = true;
     clearTimeout(timer);
     console.error("[whatmatters] the Python runtime failed:", detail);
     settle.reject(new Error("runtime failed"));
-    for (const { reject } of pending.values()) reject(new Error("runtime failed"));
-    pending.clear();
+    const stopped = new Error("runtime failed");
+    if (busy) busy.reject(stopped);
+    for (const entry of waiting.values()) entry.reject(stopped);
+    busy = null;
+    waiting.clear();
     if (worker) worker.terminate();
   };
-  const timer = setTimeout(() => fail(`nothing after ${LOAD_TIMEOUT_MS / 1000} s`), LOAD_TIMEOUT_MS);
-  runtime = {
-    ready, failed: false, live: false, listeners,
-    ask(request) {
-      return ready.then(() => new Promise((resolve, reject) => {
-        // A worker that failed after starting is gone: answer at once instead of never.
-        if (runtime.failed) { reject(new Error("runtime failed")); return; }
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ type: "ask", id, request });
-      }));
-    },
+  // Time out on stalled progress only: every sign of life from the worker restarts the clock.
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(`nothing after ${STALL_MS / 1000} s without progress`), STALL_MS);
   };
+  const pump = () => {
+    if (busy || !rt.live || rt.failed || waiting.size === 0) return;
+    const [lane, entry] = waiting.entries().next().value;
+    waiting.delete(lane);
+    busy = { id: nextId++, resolve: entry.resolve, reject: entry.reject };
+    worker.postMessage({ type: "ask", id: busy.id, request: entry.request });
+  };
+  function ask(request, lane = Symbol("once")) {
+    return ready.then(() => new Promise((resolve, reject) => {
+      // A worker that failed after starting is gone: answer at once instead of never.
+      if (rt.failed) { reject(new Error("runtime failed")); return; }
+      const older = waiting.get(lane);
+      if (older) older.resolve(SUPERSEDED);
+      waiting.delete(lane);
+      waiting.set(lane, { request, resolve, reject });
+      pump();
+    }));
+  }
+  alive();
   try {
     worker = new Worker(WORKER_URL, { type: "module" });
   } catch (error) {
     fail(error);
-    return runtime;
+    return rt;
   }
   worker.onmessage = ({ data }) => {
-    if (data.type === "progress") listeners.forEach((listener) => listener(data));
-    else if (data.type === "ready") { clearTimeout(timer); runtime.live = true; settle.resolve(); }
+    if (rt.failed) return;
+    if (data.type === "progress") { alive(); listeners.forEach((listener) => listener(data)); }
+    else if (data.type === "alive") alive();
+    else if (data.type === "ready") { clearTimeout(timer); rt.live = true; settle.resolve(); pump(); }
     else if (data.type === "failed") fail(data.detail);
-    else if (data.type === "response") {
-      const waiting = pending.get(data.id);
-      pending.delete(data.id);
-      if (waiting) waiting.resolve(data.response);
+    else if (data.type === "stale") { rt.stale = true; fail(data.detail); }
+    else if (data.type === "response" && busy && data.id === busy.id) {
+      const done = busy;
+      busy = null;
+      done.resolve(data.response);
+      pump();
     }
   };
   worker.onerror = (event) => { event.preventDefault(); fail(event.message || "the worker stopped"); };
-  worker.postMessage({ type: "init", manifest: MANIFEST_URL.href });
-  return runtime;
+  worker.postMessage({ type: "init", manifest: MANIFEST_URL.href, build: BUILD });
+  return rt;
 }
 
-// --- shared links: #wm=<widget id>.<base64url JSON of the widget's state> ---------------
+// --- shared links: #wm=<key>.<state>~<key>.<state>, one slot per widget of the page ------
+// <key> is the widget element's id without "wm-" (unique on its page); <state> is the
+// base64url JSON of that widget's state. The address is untrusted: parts that aren't a
+// slot are ignored, and the engine's `restore` checks every state.
 
 function encodeState(state) {
   const bytes = new TextEncoder().encode(JSON.stringify(state));
@@ -84,49 +128,107 @@ function encodeState(state) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function savedState(key) {
-  const hash = window.location.hash;
-  if (!hash.startsWith(HASH_PREFIX)) return null;
-  const [target, payload] = hash.slice(HASH_PREFIX.length).split(".", 2);
-  return target === key ? (payload || "") : null;
+function addressSlots(hash = window.location.hash) {
+  const slots = new Map();
+  if (!hash.startsWith(HASH_PREFIX)) return slots;
+  for (const part of hash.slice(HASH_PREFIX.length).split(SLOT_SEPARATOR)) {
+    const dot = part.indexOf(".");
+    const key = dot < 0 ? part : part.slice(0, dot);
+    if (dot < 0 || !KEY_PATTERN.test(key) || slots.has(key)) continue;
+    slots.set(key, part.slice(dot + 1));
+  }
+  return slots;
 }
 
-// --- reading a form into a request ----------------------------------------------------
+function addressWith(slots) {
+  const parts = [...slots].map(([key, state]) => `${key}.${state}`);
+  const { pathname, search, hash } = window.location;
+  return pathname + search + (parts.length ? HASH_PREFIX + parts.join(SLOT_SEPARATOR)
+    : hash.startsWith(HASH_PREFIX) ? "" : hash);
+}
+
+// An "On this page" link would swap the address's #wm=... for #section, and Material's
+// instant navigation would then mount the page afresh from its static HTML. While widgets
+// hold state, such a click is handled here instead: the section scrolls into view and a
+// history entry is added that keeps the widgets' slots, so widgets keep their state, the
+// address keeps saying it, and Back and Forward show what each entry says.
+window.addEventListener("click", (event) => {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  if (!link || (link.target && link.target !== "_self")) return;
+  const url = new URL(link.href, window.location.href);
+  const here = window.location;
+  if (url.origin !== here.origin || url.pathname !== here.pathname || url.search !== here.search) return;
+  if (!url.hash || url.hash.startsWith(HASH_PREFIX)) return;
+  const slots = addressSlots();
+  if (!slots.size) return;
+  let target = null;
+  try { target = document.getElementById(decodeURIComponent(url.hash.slice(1))); } catch { return; }
+  if (!target) return;
+  event.preventDefault();
+  event.stopPropagation();
+  history.pushState(null, "", addressWith(slots));
+  target.scrollIntoView();
+}, true);
+
+// --- requests: dotted paths in, form fields read as the HTML declares them ----------------
+
+const UNSAFE_PARTS = new Set(["__proto__", "constructor", "prototype"]);
+
+function getPath(object, path) {
+  let node = object;
+  for (const part of path.split(".")) node = node && typeof node === "object" ? node[part] : undefined;
+  return node;
+}
+
+// A copy of `object` with `path` set to `value` (or removed when `value` is undefined).
+function withPath(object, path, value) {
+  const parts = path.split(".");
+  if (parts.some((part) => !part || UNSAFE_PARTS.has(part))) throw new Error(`bad request path ${path}`);
+  const copy = structuredClone(object);
+  let node = copy;
+  for (const part of parts.slice(0, -1)) {
+    if (!node[part] || typeof node[part] !== "object" || Array.isArray(node[part])) {
+      if (value === undefined) return copy;
+      node[part] = {};
+    }
+    node = node[part];
+  }
+  const last = parts[parts.length - 1];
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
 
 function fieldValue(field) {
-  const type = field.dataset.wmType || (field.type === "number" ? "number" : field.type === "checkbox" ? "bool" : "text");
+  const type = field.dataset.wmType || "text";
   if (type === "bool") return field.checked;
   if (type === "flag") return field.value === "" ? undefined : field.value === "yes";
   if (type === "count" || type === "number") return field.value.trim() === "" ? undefined : Number(field.value);
   return field.value;
 }
 
-function readForm(form) {
-  const out = {};
-  for (const field of form.querySelectorAll("[data-wm-key], [name]")) {
-    const key = field.dataset.wmKey || field.name;
-    if (!key) continue;
-    const value = fieldValue(field);
-    const path = key.split(".");
-    let target = out;
-    for (const part of path.slice(0, -1)) target = target[part] = target[part] || {};
-    if (value === undefined) delete target[path[path.length - 1]];
-    else target[path[path.length - 1]] = value;
-  }
-  return out;
-}
-
 // --- one widget -----------------------------------------------------------------------
+
+const widgets = new Set();
+let lanes = 0;
 
 class Widget {
   constructor(element) {
     this.el = element;
     this.name = element.dataset.wmWidget;
     this.key = element.id.replace(/^wm-/, "");
+    this.version = Number(element.dataset.wmV);
+    this.maxState = Number(element.dataset.wmMaxState);
     this.base = JSON.parse(element.dataset.wmRequest);
     this.stateKeys = (element.dataset.wmStateKeys || "").split(" ").filter(Boolean);
-    this.request = { ...this.base };
-    delete this.request.tree;
+    this.request = structuredClone(this.base);
+    this.page = window.location.pathname;  // the page this widget belongs to
+    this.lane = `widget-${++lanes}`;
+    this.seq = 0;          // the newest refresh; answers to older ones are ignored
+    this.want = null;      // what the pending refreshes together ask to update
+    this.shown = null;     // the saved state this widget last read from or wrote to the address
+    this.started = false;
     this.record = "";
     this.timer = null;
     this.status = element.querySelector(".wm-status");
@@ -137,14 +239,23 @@ class Widget {
 
   say(text) { this.status.textContent = text; }
 
+  current() { return this.el.isConnected && window.location.pathname === this.page; }
+
   // Start when first seen or touched; with Save-Data on, wait for an explicit click.
   arm() {
-    const saved = savedState(this.key);
-    if (saved !== null) { this.start(saved); return; }
+    // A page of another release than this script (instant navigation across a release).
+    if (BUILD !== "dev" && this.el.dataset.wmBuild && this.el.dataset.wmBuild !== BUILD) {
+      this.setState("stale");
+      this.say(NOTES.stale);
+      return;
+    }
+    const saved = addressSlots().get(this.key);
+    if (saved !== undefined) { this.start(saved); return; }
     const go = () => {
       observer.disconnect();
       this.el.removeEventListener("pointerdown", go);
       this.el.removeEventListener("focusin", go);
+      if (this.started) return;
       if (navigator.connection && navigator.connection.saveData && !(runtime && runtime.live)) this.offer();
       else this.start(null);
     };
@@ -164,9 +275,12 @@ class Widget {
   }
 
   async start(saved) {
+    this.started = true;
+    this.el.querySelector(".wm-retry")?.remove();
     const rt = startRuntime();
     if (!rt.live) {
       this.setState("loading");
+      this.say("");
       const progress = ({ loaded, total }) => {
         const mb = (n) => (n / 1048576).toFixed(1);
         this.say(`Loading Python… ${mb(Math.min(loaded, total))} of ${mb(total)} MB`);
@@ -175,38 +289,77 @@ class Widget {
       try { await rt.ready; } catch { this.fail(); return; } finally { rt.listeners.delete(progress); }
     }
     this.wire();
-    if (saved !== null) {
-      const restored = await this.ask({ v: 1, op: "restore", widget: this.name, request: this.base, state: saved });
-      if (restored && restored.ok) {
-        this.request = restored.result.request;
-        if (await this.refresh({ focus: false, share: false })) this.el.scrollIntoView({ block: "center" });
-        return;
-      }
-      if (!restored) return;
-      if (await this.refresh({ focus: false, share: false })) this.say(NOTES.badLink);
+    if (saved !== null) await this.restore(saved, true);
+    else await this.refresh({ focus: false, share: false });
+  }
+
+  // Show what a saved state says; a state the engine refuses shows the example and a note.
+  async restore(saved, scroll) {
+    this.shown = saved;
+    const restored = await this.ask({ v: this.version, op: "restore", widget: this.name, request: this.base,
+                                      state: saved });
+    if (!restored || restored === SUPERSEDED || this.shown !== saved) return;
+    if (restored.ok) {
+      this.request = restored.result.request;
+      if (await this.refresh({ focus: false, share: false }) && scroll) this.el.scrollIntoView({ block: "center" });
       return;
     }
-    await this.refresh({ focus: false, share: false });
+    this.request = structuredClone(this.base);
+    if (await this.refresh({ focus: false, share: false })) this.say(NOTES.badLink);
+  }
+
+  // The address changed (Back, Forward, a link to this page): show what it says now.
+  follow() {
+    if (!this.current()) return;
+    const wanted = addressSlots().get(this.key) ?? null;
+    if (!this.started) {
+      if (wanted !== null) this.start(wanted);
+      return;
+    }
+    if (wanted === this.shown || this.el.dataset.wmState === "error") return;
+    if (wanted !== null) { this.restore(wanted, false); return; }
+    this.shown = null;
+    this.request = structuredClone(this.base);
+    this.refresh({ focus: false, share: false });
   }
 
   fail() {
-    this.setState("error");
-    this.say(NOTES.failed);
+    const stale = Boolean(runtime && runtime.stale);
+    this.setState(stale ? "stale" : "error");
+    this.say(stale ? NOTES.stale : NOTES.failed);
+    if (stale || this.el.querySelector(".wm-retry")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button wm-retry";
+    button.textContent = NOTES.retry;
+    button.addEventListener("click", retryFailed, { once: true });
+    this.status.after(button);
   }
 
   async ask(request) {
     try {
-      return await startRuntime().ask(request);
+      return await startRuntime().ask(request, this.lane);
     } catch {
       this.fail();
       return null;
     }
   }
 
-  // Ask the engine for the current request; swap the whole body, or only the result parts.
-  async refresh({ partial = false, focus = true, share = true } = {}) {
+  // Ask the engine for the current request; swap the whole body, only the result parts
+  // (`partial`), or nothing but the decision record (`recordOnly`).
+  async refresh(options = {}) {
+    const asked = { partial: false, recordOnly: false, focus: true, share: true, ...options };
+    const before = this.want;
+    this.want = before ? {
+      partial: before.partial && asked.partial, recordOnly: before.recordOnly && asked.recordOnly,
+      focus: asked.focus, share: before.share || asked.share,
+    } : asked;
+    const seq = ++this.seq;
     const response = await this.ask({ ...this.request, render: true });
-    if (!response) return false;
+    if (seq !== this.seq) return false;  // a newer request of this widget is on its way
+    const how = this.want;
+    this.want = null;
+    if (!response || response === SUPERSEDED) return false;
     if (!this.el.isConnected) return false;  // instant navigation replaced the page meanwhile
     if (!response.ok) {
       if (this.el.dataset.wmState !== "live") {
@@ -217,7 +370,11 @@ class Widget {
       return false;
     }
     this.say("");
-    if (partial) {
+    if (response.request) this.request = response.request;
+    this.record = response.record || "";
+    if (how.recordOnly) {
+      // nothing to swap: the ticks the reader made are already on the page
+    } else if (how.partial) {
       const fresh = document.createElement("template");
       fresh.innerHTML = response.html;
       for (const part of fresh.content.querySelectorAll("[data-wm-swap]")) {
@@ -233,25 +390,41 @@ class Widget {
     } else {
       this.body.innerHTML = response.html;
     }
-    this.record = response.record || "";
-    if (this.name === "flow") {
-      this.request.answers = Object.fromEntries(response.result.path.map((step) => [step.question, step.answer]));
-      this.path = response.result.path.map((step) => step.question);
-    }
     this.setState("live");
     this.el.querySelector(".wm-toolbar").hidden = false;
-    if (share) this.share();
-    if (focus) {
-      const target = this.body.querySelector("legend[tabindex], .wm-verdict-label[tabindex], .wm-title[tabindex]");
+    if (how.share) this.share();
+    if (how.focus && !how.recordOnly) {
+      const target = this.body.querySelector('[tabindex="-1"]');
       if (target) target.focus();
     }
     return true;
   }
 
-  share() {
+  // This widget's saved state, or null when it is longer than a link can carry.
+  payload() {
     const state = {};
     for (const key of this.stateKeys) if (this.request[key] !== undefined) state[key] = this.request[key];
-    history.replaceState(history.state, "", HASH_PREFIX + this.key + "." + encodeState(state));
+    const encoded = encodeState(state);
+    return encoded.length <= this.maxState ? encoded : null;
+  }
+
+  // Write this widget's slot into the address, only while its own page is the current one.
+  share() {
+    if (!this.current()) return;
+    const slots = addressSlots();
+    const payload = this.payload();
+    if (payload === null) slots.delete(this.key);
+    else slots.set(this.key, payload);
+    this.shown = payload;
+    history.replaceState(history.state, "", addressWith(slots));
+  }
+
+  link() {
+    const payload = this.payload();
+    if (payload === null) return null;
+    const url = new URL(window.location.href);
+    url.hash = HASH_PREFIX + this.key + "." + payload;
+    return url.href;
   }
 
   wire() {
@@ -264,51 +437,54 @@ class Widget {
   }
 
   onClick(event) {
-    const answer = event.target.closest("[data-wm-answer]");
-    const action = event.target.closest("[data-wm-action]");
-    if (answer) {
-      this.request.answers = { ...(this.request.answers || {}), [answer.dataset.wmQuestion]: answer.dataset.wmAnswer };
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    const set = target.closest("[data-wm-set]");
+    const unset = target.closest("[data-wm-unset]");
+    const action = target.closest("[data-wm-action]");
+    if (set && this.body.contains(set)) {
+      this.request = withPath(this.request, set.dataset.wmSet, set.dataset.wmValue ?? "");
+      this.refresh();
+    } else if (unset && this.body.contains(unset)) {
+      this.request = withPath(this.request, unset.dataset.wmUnset, undefined);
       this.refresh();
     } else if (action) {
       const name = action.dataset.wmAction;
-      if (name === "back") {
-        const answers = { ...(this.request.answers || {}) };
-        delete answers[(this.path || []).slice(-1)[0]];
-        this.request.answers = answers;
-        this.refresh();
-      } else if (name === "restart") {
-        this.request.answers = {};
-        this.refresh();
-      } else if (name === "copy-link") this.copy(window.location.href);
-      else if (name === "copy-record") this.copy(this.record);
+      if (name === "copy-link") {
+        const link = this.link();
+        if (link === null) this.say(NOTES.tooLong);
+        else this.copy(link);
+      } else if (name === "copy-record") this.copy(this.record);
     }
   }
 
   onInput(event) {
-    const field = event.target;
-    if (field.name === "checked") {
+    const field = event.target instanceof Element ? event.target : null;
+    if (!field) return;
+    const list = field.closest("[data-wm-list]");
+    if (list && this.body.contains(list)) {
       if (event.type !== "change") return;
-      this.request.checked = [...this.body.querySelectorAll('input[name="checked"]:checked')].map((box) => Number(box.value));
-      this.share();
-      this.refreshRecord();
+      const ticked = [...list.querySelectorAll("input[type=checkbox]:checked")]
+        .map((box) => Number(box.value)).sort((a, b) => a - b);
+      this.request = withPath(this.request, list.dataset.wmList, ticked);
+      const recordOnly = list.dataset.wmRefresh === "record";
+      this.refresh({ recordOnly, partial: !recordOnly, focus: false });
       return;
     }
     const form = field.closest("form[data-wm-form]");
-    if (!form) return;
+    if (!form || !this.body.contains(form)) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      const fields = readForm(form);
-      const next = { ...this.base, ...fields };
-      delete next.tree;
-      if (this.name === "stage") next.checked = [];
+      let next = this.request;
+      for (const input of form.querySelectorAll("[data-wm-key]")) {
+        const value = fieldValue(input);
+        // An emptied field falls back to the example's value.
+        next = withPath(next, input.dataset.wmKey, value === undefined ? getPath(this.base, input.dataset.wmKey) : value);
+      }
+      for (const key of (form.dataset.wmClears || "").split(" ").filter(Boolean)) next = withPath(next, key, undefined);
       this.request = next;
       this.refresh({ partial: true, focus: false });
     }, TYPING_DELAY_MS);
-  }
-
-  async refreshRecord() {
-    const response = await this.ask({ ...this.request, render: true });
-    if (response && response.ok) this.record = response.record || "";
   }
 
   async copy(text) {
@@ -322,22 +498,42 @@ class Widget {
   }
 }
 
+// "Try again": every widget of the page that couldn't start starts afresh, on a new worker.
+function retryFailed() {
+  for (const widget of widgets) {
+    if (widget.el.isConnected && widget.el.dataset.wmState === "error") {
+      widget.start(addressSlots().get(widget.key) ?? null);
+    }
+  }
+}
+
 // --- mounting: on every page Material shows, including after instant navigation --------
 
 const mounted = new WeakSet();
 
 function mountAll() {
+  for (const widget of widgets) if (!widget.el.isConnected) widgets.delete(widget);
   for (const element of document.querySelectorAll("[data-wm-widget]")) {
     if (mounted.has(element)) continue;
     mounted.add(element);
     try {
-      new Widget(element).arm();
+      const widget = new Widget(element);
+      widgets.add(widget);
+      widget.arm();
     } catch (error) {
       console.error("[whatmatters] a widget could not start:", error);
       element.dataset.wmState = "error";
     }
   }
 }
+
+// Back, Forward and links within the page: every widget shows what the address says.
+function followAddress() {
+  for (const widget of widgets) widget.follow();
+}
+
+window.addEventListener("hashchange", followAddress);
+window.addEventListener("popstate", followAddress);
 
 if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(mountAll);
 else mountAll();

@@ -1,10 +1,15 @@
 // What Matters When: the one worker behind every widget of a visit.
 // It loads Pyodide and the engine once, then answers requests with decision.api.handle.
 // Messages in:  {type: "init", manifest: URL}  |  {type: "ask", id, request}
-// Messages out: {type: "progress", loaded, total} | {type: "ready"} | {type: "failed", detail}
+// Messages out: {type: "progress", loaded, total} | {type: "alive"} (a step done without bytes)
+//               {type: "ready"} | {type: "failed", detail}
 //               {type: "response", id, response}
 
 let handle = null;
+// The release this worker belongs to, written in by the site build ("dev" when unstamped).
+const BUILD = "dev";
+// The page, this worker or the manifest belong to different releases: the page says "reload".
+class Stale extends Error {}
 const realFetch = self.fetch.bind(self);
 
 // Count bytes as they arrive, so the page can say "n of m MB".
@@ -29,20 +34,25 @@ function counting(total) {
   };
 }
 
-async function init(manifestUrl) {
+async function init(manifestUrl, build) {
+  if (build !== BUILD) throw new Stale(`page script of build ${build}, worker of build ${BUILD}`);
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available in this browser");
   const manifestResponse = await realFetch(manifestUrl, { cache: "no-cache" });
+  if (manifestResponse.status === 404) throw new Stale("runtime manifest gone: a newer release replaced it");
   if (!manifestResponse.ok) throw new Error(`runtime manifest: HTTP ${manifestResponse.status}`);
   const manifest = await manifestResponse.json();
+  if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
   self.fetch = counting(manifest.total_bytes);
   const { loadPyodide } = await import(new URL(manifest.pyodide.module, base).href);
   const pyodide = await loadPyodide({ indexURL: new URL(manifest.pyodide.index, base).href });
+  self.postMessage({ type: "alive" });
   // The engine is checked against the hash the build recorded before Python sees a byte of it.
   const engine = await self.fetch(new URL(manifest.engine.url, base).href, { integrity: manifest.engine.integrity });
   const bytes = new Uint8Array(await engine.arrayBuffer());
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
+  self.postMessage({ type: "alive" });
   handle = pyodide.runPython(
     "import json\nfrom decision.api import handle as _handle\n" +
     "lambda text: json.dumps(_handle(json.loads(text)))",
@@ -66,10 +76,11 @@ self.onmessage = async (event) => {
   if (message.type === "init") {
     starting = true;
     try {
-      await init(message.manifest);
+      await init(message.manifest, message.build);
       if (starting) self.postMessage({ type: "ready" });
     } catch (error) {
-      if (starting) failed(error);
+      if (starting && error instanceof Stale) self.postMessage({ type: "stale", detail: error.message });
+      else if (starting) failed(error);
     } finally {
       starting = false;
     }
