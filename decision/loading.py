@@ -10,19 +10,14 @@ naming file, id and problem.
 from __future__ import annotations
 
 import functools
-import json
 import pathlib
 import re
-import tomllib
 from collections.abc import Mapping
-from typing import Any
 
 from .errors import DataError
 from .knowledge import (
-    COMPARISONS,
     AiAdvice,
     Basic,
-    Condition,
     CostReference,
     Flow,
     Knowledge,
@@ -40,116 +35,27 @@ from .knowledge import (
     Verdict,
     Widget,
 )
+from .reading import TableReader, conditions, read_json, read_toml, unique
 from .request import RENDER_OPTIONS
 
 DATA_DIR = pathlib.Path(__file__).with_name("data")
 
-# --- reading fields ------------------------------------------------------------------
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "num": (int, float),
-    "bool": (bool,),
-    "strs": (list,),
-    "list": (list,),
-    "table": (dict,),
-}
-_TYPE_NAMES = {"str": "text", "int": "a whole number", "num": "a number", "bool": "true or false",
-               "strs": "a list of texts", "list": "a list", "table": "a table"}
-
-
-class _TableReader:
-    """Reads typed fields out of one TOML table, blaming the right file and id."""
-
-    def __init__(self, file: str, table: Any, where: str) -> None:
-        self.file = file
-        if not isinstance(table, dict):
-            raise DataError(file, where, "should be a table")
-        self.table = table
-        ident = table.get("id", table.get("topic"))
-        self.item = ident if isinstance(ident, str) else where
-
-    def fail(self, problem: str) -> DataError:
-        return DataError(self.file, self.item, problem)
-
-    def get(self, key: str, kind: str, default: Any = ..., *, item_kind: str | None = None) -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise self.fail(f"missing field '{key}'")
-            return default
-        value = self.table[key]
-        ok = isinstance(value, _TYPES[kind]) and not (kind in ("int", "num") and isinstance(value, bool))
-        if kind == "strs" and ok:
-            ok = all(isinstance(v, str) for v in value)
-        if not ok:
-            raise self.fail(f"field '{key}' should be {_TYPE_NAMES[kind]}, not {type(value).__name__}")
-        if kind == "str" and not value.strip():
-            raise self.fail(f"field '{key}' is empty")
-        return tuple(value) if kind == "strs" else value
-
-    def tables(self, key: str) -> list[_TableReader]:
-        rows = self.get(key, "list")
-        return [_TableReader(self.file, row, f"{key}[{i}]") for i, row in enumerate(rows)]
-
-
-def _read_toml(base: pathlib.Path, name: str) -> dict[str, Any]:
-    path = base / name
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(name, "-", "file is missing") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(name, "-", f"is not valid TOML ({exc})") from None
-
-
-def _unique(file: str, items: list[Any], key: str = "id") -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for item in items:
-        ident = getattr(item, key)
-        if ident in seen:
-            raise DataError(file, ident, "duplicate id")
-        seen[ident] = item
-    return seen
-
-
-def _conditions(r: _TableReader, key: str, fields: Mapping[str, str] | None) -> tuple[Condition, ...]:
-    """Read a list of conditions; `fields` maps known field names to their kind."""
-    out = []
-    for c in r.tables(key):
-        c.item = r.item
-        field = c.get("signal", "str", None) or c.get("field", "str")
-        op = c.get("op", "str")
-        value = c.get("value", "bool" if op == "is" else "num")
-        if op not in COMPARISONS:
-            raise r.fail(f"unknown operator '{op}' (use one of {', '.join(COMPARISONS)})")
-        if fields is not None:
-            if field not in fields:
-                raise r.fail(f"unknown reference: signal '{field}'")
-            if (fields[field] == "flag") != (op == "is"):
-                raise r.fail(f"signal '{field}' is a {fields[field]}; operator '{op}' does not fit it")
-        out.append(Condition(field, op, value))
-    return tuple(out)
-
-
-# --- the parts -----------------------------------------------------------------------
-
 def _verdicts(base: pathlib.Path) -> dict[str, Verdict]:
     file = "verdicts.toml"
-    rows = _TableReader(file, _read_toml(base, file), "-").tables("verdict")
-    return _unique(file, [Verdict(r.get("id", "str"), r.get("label", "str"), r.get("summary", "str")) for r in rows])
+    rows = TableReader(file, read_toml(base, file), "-").tables("verdict")
+    return unique(file, [Verdict(r.get("id", "str"), r.get("label", "str"), r.get("summary", "str")) for r in rows])
 
 
 def _signals(base: pathlib.Path) -> dict[str, Signal]:
     file = "signals.toml"
     out = []
-    for r in _TableReader(file, _read_toml(base, file), "-").tables("signal"):
+    for r in TableReader(file, read_toml(base, file), "-").tables("signal"):
         kind = r.get("kind", "str")
         if kind not in ("count", "number", "flag"):
             raise r.fail(f"kind '{kind}' should be count, number or flag")
         out.append(Signal(r.get("id", "str"), kind, r.get("label", "str"), r.get("help", "str"),
                           r.get("min", "num", None), r.get("max", "num", None)))
-    return _unique(file, out)
+    return unique(file, out)
 
 
 def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
@@ -158,8 +64,8 @@ def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
                  r.get("max_users", "int"), r.get("depended_on", "bool", False), r.get("question", "str"),
                  r.get("meaning", "str"), r.get("takes", "str"), r.get("focus", "str"), r.get("skip", "str"),
                  r.get("checklist", "strs"))
-           for r in _TableReader(file, _read_toml(base, file), "-").tables("stage")]
-    _unique(file, out)
+           for r in TableReader(file, read_toml(base, file), "-").tables("stage")]
+    unique(file, out)
     if sum(s.depended_on for s in out) != 1:
         raise DataError(file, "-", "exactly one stage must have depended_on = true")
     return tuple(out)
@@ -170,8 +76,8 @@ def _basics(base: pathlib.Path) -> tuple[Basic, ...]:
     out = [Basic(r.get("id", "str"), r.get("name", "str"), r.get("why", "str"), r.get("how", "str"),
                  r.get("prevents", "str"), r.get("minutes", "int"), r.get("checks", "strs"),
                  r.get("plan_reason", "str"))
-           for r in _TableReader(file, _read_toml(base, file), "-").tables("basic")]
-    _unique(file, out)
+           for r in TableReader(file, read_toml(base, file), "-").tables("basic")]
+    unique(file, out)
     return tuple(out)
 
 
@@ -179,15 +85,15 @@ def _problems(base: pathlib.Path) -> tuple[Problem, ...]:
     file = "problems.toml"
     out = [Problem(r.get("id", "str"), r.get("name", "str"), r.get("what", "str"), r.get("add_when", "str"),
                    r.get("not_yet", "strs"), r.get("now", "strs"), r.get("simpler_fix", "str"))
-           for r in _TableReader(file, _read_toml(base, file), "-").tables("problem")]
-    _unique(file, out)
+           for r in TableReader(file, read_toml(base, file), "-").tables("problem")]
+    unique(file, out)
     return tuple(out)
 
 
 def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
           signals: Mapping[str, Signal]) -> Flow:
     file = f"flows/{name}.toml"
-    top = _TableReader(file, _read_toml(base, file), name)
+    top = TableReader(file, read_toml(base, file), name)
     topic = top.get("topic", "str")
     if topic != name:
         raise top.fail(f"topic should be '{name}', the file's name")
@@ -211,14 +117,14 @@ def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
         if len({o.value for o in options}) != len(options):
             raise q.fail("duplicate answer value")
         question = Question(q.get("id", "str"), q.get("text", "str"), q.get("help", "str", ""),
-                            _conditions(q, "yes_if", kinds) if "yes_if" in q.table else (),
+                            conditions(q, "yes_if", kinds) if "yes_if" in q.table else (),
                             q.get("if_unknown", "str"), tuple(options))
         if question.option(question.if_unknown) is None:
             raise q.fail(f"unknown reference: if_unknown '{question.if_unknown}' is not one of its answers")
         if question.yes_if and {o.value for o in options} != {"yes", "no"}:
             raise q.fail("a question bound to signals (yes_if) must have exactly the answers yes and no")
         questions.append(question)
-    by_id = _unique(file, questions)
+    by_id = unique(file, questions)
     start = top.get("start", "str")
     if start not in by_id:
         raise DataError(file, name, f"unknown reference: start question '{start}'")
@@ -251,16 +157,16 @@ def _check_graph(file: str, start: str, questions: Mapping[str, Question]) -> No
             raise DataError(file, qid, f"unreachable question: no answer leads to it from '{start}'")
 
 
-def _strategies(r: _TableReader, key: str) -> list[Strategy]:
+def _strategies(r: TableReader, key: str) -> list[Strategy]:
     return [Strategy(s.get("id", "str"), s.get("name", "str"), s.get("what", "str", None) or s.get("how", "str"),
                      s.get("keeps_last_turns", "bool", False)) for s in r.tables(key)]
 
 
-def _rules(file: str, r: _TableReader, key: str, strategies: Mapping[str, Strategy]) -> tuple[Rule, ...]:
+def _rules(file: str, r: TableReader, key: str, strategies: Mapping[str, Strategy]) -> tuple[Rule, ...]:
     rules = []
     for i, s in enumerate(r.tables(key)):
         s.item = f"{key}[{i}]"
-        rule = Rule(_conditions(s, "when", None), s.get("strategy", "str"), s.get("reason", "str"))
+        rule = Rule(conditions(s, "when", None), s.get("strategy", "str"), s.get("reason", "str"))
         if rule.strategy not in strategies:
             raise s.fail(f"unknown reference: strategy '{rule.strategy}'")
         rules.append(rule)
@@ -271,9 +177,9 @@ def _rules(file: str, r: _TableReader, key: str, strategies: Mapping[str, Strate
 
 def _ai(base: pathlib.Path) -> AiAdvice:
     file = "ai.toml"
-    top = _TableReader(file, _read_toml(base, file), "-")
-    latency = _unique(file, _strategies(top, "latency_strategy"))
-    context = _unique(file, _strategies(top, "context_strategy"))
+    top = TableReader(file, read_toml(base, file), "-")
+    latency = unique(file, _strategies(top, "latency_strategy"))
+    context = unique(file, _strategies(top, "context_strategy"))
     patterns = []
     for p in top.tables("pattern"):
         try:
@@ -281,18 +187,18 @@ def _ai(base: pathlib.Path) -> AiAdvice:
         except re.error as exc:
             raise p.fail(f"regex does not compile ({exc})") from None
         patterns.append(Pattern(p.get("id", "str"), p.get("name", "str"), regex, p.get("why", "str")))
-    _unique(file, patterns)
+    unique(file, patterns)
     defences = []
     for d in top.tables("defence"):
         kind = d.get("kind", "str")
         if kind not in ("input", "output"):
             raise d.fail(f"defence kind '{kind}' should be input or output")
         defences.append((kind, d.get("text", "str")))
-    ctx = _TableReader(file, top.get("context", "table"), "context")
-    ref = _TableReader(file, top.get("cost_reference", "table"), "cost_reference")
+    ctx = TableReader(file, top.get("context", "table"), "context")
+    ref = TableReader(file, top.get("cost_reference", "table"), "cost_reference")
     return AiAdvice(
-        cost_traps=tuple(_unique(file, _strategies(top, "cost_trap")).values()),
-        cost_remedies=tuple(_unique(file, _strategies(top, "cost_remedy")).values()),
+        cost_traps=tuple(unique(file, _strategies(top, "cost_trap")).values()),
+        cost_remedies=tuple(unique(file, _strategies(top, "cost_remedy")).values()),
         cost_reference=CostReference(*(ref.get(key, "int") for key in (
             "requests", "input_tokens", "output_tokens", "history_turns", "history_system", "history_user",
             "history_reply"))),
@@ -310,8 +216,8 @@ _UNITS = ("per-1k", "per-1m")
 
 
 def _price_set(base: pathlib.Path, file: str) -> PriceSet:
-    raw = _read_toml(base, file) if file.endswith(".toml") else _read_json(base, file)
-    top = _TableReader(file, raw, file)
+    raw = read_toml(base, file) if file.endswith(".toml") else read_json(base, file)
+    top = TableReader(file, raw, file)
     unit = top.get("unit", "str")
     if unit not in _UNITS:
         raise top.fail(f"unit '{unit}' should be one of {', '.join(_UNITS)}")
@@ -325,10 +231,10 @@ def _price_set(base: pathlib.Path, file: str) -> PriceSet:
             raise m.fail("a price can't be negative")
         models.append(model)
     return PriceSet(top.get("id", "str"), top.get("name", "str"), unit, top.get("effective", "str"),
-                    top.get("source", "str"), top.get("note", "str"), _unique(file, models))
+                    top.get("source", "str"), top.get("note", "str"), unique(file, models))
 
 
-def _tiers(m: _TableReader) -> tuple[Tier, ...]:
+def _tiers(m: TableReader) -> tuple[Tier, ...]:
     """A model's optional price tiers: thresholds are whole numbers, rising, and no price is negative."""
     out: list[Tier] = []
     for t in m.tables("tiers"):
@@ -346,20 +252,12 @@ def _tiers(m: _TableReader) -> tuple[Tier, ...]:
     return tuple(out)
 
 
-def _read_json(base: pathlib.Path, name: str) -> dict[str, Any]:
-    try:
-        doc: dict[str, Any] = json.loads((base / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(name, "-", f"can't be read as JSON ({exc})") from None
-    return doc
-
-
 def _widgets(base: pathlib.Path) -> dict[str, Widget]:
     file = "widgets.toml"
-    top = _TableReader(file, _read_toml(base, file), "-")
+    top = TableReader(file, read_toml(base, file), "-")
     out = {}
     for wid, raw in top.get("widget", "table").items():
-        r = _TableReader(file, raw, wid)
+        r = TableReader(file, raw, wid)
         options = r.get("options", "strs")
         render = r.get("render", "table", {})
         unknown = sorted(set(render) - set(RENDER_OPTIONS))
@@ -392,11 +290,11 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
     price_files = sorted(p.relative_to(root).as_posix() for p in (root / "prices").iterdir()
                          if p.suffix in (".toml", ".json")) if (root / "prices").is_dir() else []
     sets = [_price_set(root, f) for f in price_files]
-    price_sets = _unique("prices", sets)
+    price_sets = unique("prices", sets)
     if not price_sets:
         raise DataError("prices", "-", "no price set found")
     default = "current" if "current" in price_sets else sets[0].id
-    basics_verdict = _TableReader("basics.toml", _read_toml(root, "basics.toml"), "-").get("plan_verdict", "str")
+    basics_verdict = TableReader("basics.toml", read_toml(root, "basics.toml"), "-").get("plan_verdict", "str")
     if basics_verdict not in verdicts:
         raise DataError("basics.toml", "plan_verdict", f"unknown reference: verdict '{basics_verdict}'")
     return Knowledge(verdicts=verdicts, basics_verdict=basics_verdict, signals=signals, stages=_stages(root),

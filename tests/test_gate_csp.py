@@ -180,11 +180,11 @@ def exercise(page, widget) -> int:
 
     kind = widget.get_attribute("data-wm-widget")
     if kind == "flow":
-        while widget.locator("[data-wm-answer]").count():
-            act(widget.locator("[data-wm-answer]").first.click)
-        act(widget.locator("[data-wm-action=restart]").click)
-        act(widget.locator("[data-wm-answer]").last.click)
-        act(widget.locator("[data-wm-action=back]").click)
+        while widget.locator("[data-wm-value]").count():
+            act(widget.locator("[data-wm-value]").first.click)
+        act(widget.locator(".wm-restart").click)
+        act(widget.locator("[data-wm-value]").last.click)
+        act(widget.locator(".wm-back").click)
         return states
     for field in widget.locator("form input[type=number]").all():
         act(lambda field=field: field.fill("12"))

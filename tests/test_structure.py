@@ -60,8 +60,8 @@ class TestModules:
 
     def test_the_cli_formats_without_the_renderer(self) -> None:
         """The terminal prints with the shared formatting, not with the HTML renderer."""
-        names = imported(PACKAGE / "build" / "cli.py")
-        assert "decision.formatting" in names
+        names = imported(PACKAGE / "build" / "cli.py") | imported(PACKAGE / "build" / "terminal.py")
+        assert "decision.formatting" in imported(PACKAGE / "build" / "terminal.py")
         assert not [name for name in names if name.startswith("decision.render")]
 
 

@@ -63,7 +63,7 @@ def first_step(page: Any, element_id: str) -> None:
     if kind == "flow":
         topic = element_id.removeprefix("wm-flow-")
         question, answer = max(flows.paths(K.flows[topic]), key=len)[0]
-        page.click(f"#{element_id} [data-wm-question='{question}'][data-wm-answer='{answer}']")
+        page.click(f"#{element_id} [data-wm-set='answers.{question}'][data-wm-value='{answer}']")
         saved(page, element_id, answers={question: answer})
     elif kind == "stage":
         page.fill(f"#{element_id} input[name=users]", "5000")
@@ -87,7 +87,7 @@ def to_result(page: Any, element_id: str) -> None:
         topic = element_id.removeprefix("wm-flow-")
         path = max(flows.paths(K.flows[topic]), key=len)
         for question, answer in path[1:]:
-            page.click(f"#{element_id} [data-wm-question='{question}'][data-wm-answer='{answer}']")
+            page.click(f"#{element_id} [data-wm-set='answers.{question}'][data-wm-value='{answer}']")
         saved(page, element_id, answers=dict(path))
     elif kind == "stage":
         page.check(f"#{element_id} input[name=depends]")

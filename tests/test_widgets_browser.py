@@ -134,7 +134,7 @@ class TestFlow:
         wait_state(page, wid, "live", LIVE_MS)
         path = longest_path(topic)
         for step, (question, answer) in enumerate(path, 1):
-            page.click(f"#{wid} [data-wm-question='{question}'][data-wm-answer='{answer}']")
+            page.click(f"#{wid} [data-wm-set='answers.{question}'][data-wm-value='{answer}']")
             saved(page, wid, answers=dict(path[:step]))
         done = engine(page, wid, answers=dict(path))
         assert done["result"]["done"]
@@ -142,13 +142,13 @@ class TestFlow:
         assert page.locator(f"#{wid} .wm-verdict-label").inner_text() == done["result"]["verdict"]["label"]
         assert page.evaluate("document.activeElement.classList.contains('wm-verdict-label')")
 
-        page.click(f"#{wid} [data-wm-action=back]")
+        page.click(f"#{wid} .wm-back")
         saved(page, wid, answers=dict(path[:-1]))
         back = engine(page, wid, answers=dict(path[:-1]))
         assert canon(page, wid) == canon(page, html=back["html"])
         assert back["result"]["question"]["id"] == path[-1][0]
 
-        page.click(f"#{wid} [data-wm-action=restart]")
+        page.click(f"#{wid} .wm-restart")
         saved(page, wid, answers={})
         assert canon(page, wid) == canon(page, html=engine(page, wid, answers={})["html"])
         assert clean.errors == [] and clean.foreign == []
@@ -250,7 +250,7 @@ class TestSharedLinks:
         wait_state(page, wid, "live")
         path = longest_path("caching")[:-1]
         for step, (question, answer) in enumerate(path, 1):
-            page.click(f"#{wid} [data-wm-question='{question}'][data-wm-answer='{answer}']")
+            page.click(f"#{wid} [data-wm-set='answers.{question}'][data-wm-value='{answer}']")
             saved(page, wid, answers=dict(path[:step]))
         before, after = shared(tour, wid)
         assert after == before == canon(page, html=engine(page, wid, answers=dict(path))["html"])

@@ -23,7 +23,7 @@ PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 # The runtime: what `import decision.api` loads, and nothing else (a test keeps the two equal).
 RUNTIME_MODULES = (
     "__init__.py", "api.py", "request.py", "protocol.py", "errors.py",
-    "knowledge.py", "loading.py",
+    "knowledge.py", "loading.py", "reading.py",
     "flows.py", "stages.py", "plan.py", "costs.py", "advisors.py", "tables.py",
     "formatting.py", "render/__init__.py", "render/html.py", "render/tables.py", "render/widgets.py",
     "render/chart.py", "render/decision_records.py",

@@ -40,7 +40,7 @@ def static_dir() -> pathlib.Path:
 
 def pyodide_version(pyodide_dir: pathlib.Path) -> str:
     try:
-        return json.loads((pyodide_dir / "package.json").read_text(encoding="utf-8"))["version"]
+        return str(json.loads((pyodide_dir / "package.json").read_text(encoding="utf-8"))["version"])
     except (OSError, ValueError, KeyError):
         return "unknown"
 
@@ -65,7 +65,7 @@ def write_runtime(dest: str | pathlib.Path, pyodide_dir: str | pathlib.Path, wit
     if with_static:
         for name in STATIC_FILES:
             shutil.copyfile(static_dir() / name, home / name)
-    manifest = {
+    manifest: dict[str, Any] = {
         "version": __version__,
         "engine": {"url": f"engine/{archive.name}", "integrity": integrity(archive), "bytes": archive.stat().st_size},
         "pyodide": {"version": pyodide_version(pyodide_dir), "index": "../pyodide/", "module": "../pyodide/pyodide.mjs",

@@ -6,14 +6,15 @@ import argparse
 import json
 import os
 import sys
-import textwrap
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .. import __version__
 from ..api import handle
 from ..errors import DataError
 from ..loading import knowledge
-from ..formatting import money
+from ..protocol import VERSION
+from . import terminal
 
 
 class UsageError(Exception):
@@ -21,10 +22,11 @@ class UsageError(Exception):
 
 
 def _ask(request: dict[str, Any]) -> dict[str, Any]:
-    response = handle({"v": 1, **request})
+    response = handle({"v": VERSION, **request})
     if not response["ok"]:
         raise UsageError(response["error"]["message"])
-    return response["result"]
+    result: dict[str, Any] = response["result"]
+    return result
 
 
 def _stdin() -> Any:
@@ -41,108 +43,6 @@ def _utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
-
-
-# --- printing results ------------------------------------------------------------------
-
-def _print_verdict(result: dict[str, Any]) -> None:
-    for step in result["path"]:
-        print(f"  {step['text']}  -> {step['label']}")
-    v = result["verdict"]
-    print(f"\n{v['label'].upper()}")
-    print(_wrap(v["reason"]))
-
-
-def _print_stage(result: dict[str, Any]) -> None:
-    s = result["stage"]
-    print(f"{s['name']} ({s['long_name']}): {s['question']}")
-    print(_wrap(s["meaning"]))
-    print(f"\nFocus on: {s['focus']}\nDon't worry about: {s['skip']}\nUsually takes: {s['takes']}")
-    print("\nWhat you should have by now:")
-    for item in s["checklist"]:
-        print(f"  [ ] {item}")
-
-
-def _print_plan(result: dict[str, Any]) -> None:
-    width = max(len(v["name"]) for v in {**result["basics"], **result["verdicts"]}.values())
-    print("The four basics")
-    for v in result["basics"].values():
-        print(f"  {v['name']:<{width}}  {v['label']}")
-    print("\nLater, when you have the problem")
-    for v in result["verdicts"].values():
-        print(f"  {v['name']:<{width}}  {v['label']}")
-        print(_wrap(v["reason"], " " * (width + 4)))
-    if any(v["assumed"] for v in result["verdicts"].values()):
-        print("\nSignals you didn't give were taken as 'no'; add them for a sharper answer.")
-
-
-def _print_cost(result: dict[str, Any]) -> None:
-    m = result["model"]
-    print(f"{m['name']} (prices from {m['effective']}, set {result['set']})")
-    print(f"  per request:        {money(result['per_request_usd'])}")
-    print(f"  {result['requests']:,} requests: {money(result['total_usd'])}")
-    if result["per_day_usd"] is not None:
-        print(f"  per day:            {money(result['per_day_usd'])}")
-        print(f"  per month:          {money(result['per_month_usd'])}")
-    for note in result["notes"]:
-        print(_wrap(note, "  "))
-    comp = result["comparison"]
-    if comp["cheapest"] != m["id"]:
-        cheapest = next(r for r in comp["rows"] if r["id"] == comp["cheapest"])
-        print(f"  the cheapest model here, {cheapest['name']}, would save {money(comp['saving_usd'])}"
-              f" ({comp['saving_share']:.0%})")
-
-
-def _print_compare(result: dict[str, Any]) -> None:
-    width = max(len(r["name"]) for r in result["rows"])
-    print(f"{result['requests']:,} requests of {result['input_tokens']:,} in + {result['output_tokens']:,} out tokens:")
-    for r in result["rows"]:
-        times = "" if r["times_cheapest"] is None else f"  {r['times_cheapest']:,.1f}x"
-        print(f"  {r['name']:<{width}}  {money(r['total_usd']):>12}{times}")
-
-
-def _print_conversation(result: dict[str, Any]) -> None:
-    print(f"{result['turns']} turns on {result['model']['name']}: {money(result['total_usd'])}")
-    print(f"  input tokens:  {result['input_tokens']:,} (every turn resends the history)")
-    print(f"  output tokens: {result['output_tokens']:,}")
-    if result["growth"] is not None:
-        print(f"  {result['growth']:,.1f}x what the same turns cost without history "
-              f"({money(result['without_history_usd'])})")
-    for note in result["notes"]:
-        print(_wrap(note, "  "))
-
-
-def _print_screen(result: dict[str, Any]) -> None:
-    if not result["hits"]:
-        print("No known injection pattern found. Patterns only catch clumsy attempts: check outputs too.")
-        return
-    print(f"Suspicious: {len(result['hits'])} pattern(s) found")
-    for h in result["hits"]:
-        print(f"  - {h['name']}: \"{h['match']}\"")
-        print(_wrap(h["why"], "    "))
-
-
-def _print_strategy(result: dict[str, Any]) -> None:
-    print(result["strategy"]["name"])
-    print(_wrap(result["strategy"]["what"], "  "))
-    if result.get("strategy", {}).get("keeps_last_turns"):
-        print(f"  Keep the last {result['keep_last']:,} turns.")
-    print(_wrap(result["reason"], "  "))
-
-
-def _print_models(result: dict[str, Any]) -> None:
-    print(f"{result['name']} ({result['set']}, {result['effective']}). Source: {result['source']}")
-    for m in result["models"]:
-        print(f"  {m['id']:<28} {m['name']:<28} in {money(m['input_per_1m'])}/1M  out {money(m['output_per_1m'])}/1M")
-
-
-def _print_topics(result: dict[str, Any]) -> None:
-    for t in result["topics"]:
-        print(f"  {t['id']:<18} {t['title']}")
 
 
 # --- subcommands -----------------------------------------------------------------------
@@ -167,13 +67,13 @@ def cmd_ask(args: argparse.Namespace) -> dict[str, Any]:
         values = "/".join(o["value"] for o in q["options"])
         print(q["text"])
         if q["help"]:
-            print(_wrap(q["help"], "  "))
+            print(terminal.wrap(q["help"], "  "))
         while True:
             try:
                 _stdin()
                 reply = input(f"  [{values}] > ").strip().lower()
             except EOFError:
-                raise UsageError(f"No answer given to \"{q['text']}\". Answer it, or pass --answer {q['id']}=VALUE.")
+                raise UsageError(f"No answer given to \"{q['text']}\". Answer it, or pass --answer {q['id']}=VALUE.") from None
             match = next((o["value"] for o in q["options"]
                           if reply in (o["value"], o["label"].lower()) or (reply and o["value"].startswith(reply))), None)
             if match:
@@ -184,7 +84,7 @@ def cmd_ask(args: argparse.Namespace) -> dict[str, Any]:
         if not result["done"]:
             raise UsageError("Not enough answers to reach a verdict.")
         print(f"\n{result['title']}")
-        _print_verdict(result)
+        terminal.print_verdict(result)
     return result
 
 
@@ -246,12 +146,6 @@ def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"couldn't write the assets to {args.dest}: {exc.strerror or exc}.") from None
 
 
-def _print_assets(result: dict[str, Any]) -> None:
-    mb = result["total_bytes"] / 1_048_576
-    print(f"Wrote Pyodide {result['pyodide']['version']} and the engine ({result['engine']['url']}): {mb:.1f} MB.")
-    print("Serve the folder with your site; pages load whatmatters/widget.js as a module and whatmatters/whatmatters.css.")
-
-
 def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
     from ..loading import DATA_DIR
 
@@ -269,11 +163,6 @@ def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
             "source": written["source"], "effective": written["effective"]}
 
 
-def _print_prices_refresh(result: dict[str, Any]) -> None:
-    print(f"Wrote {result['models']} models to {result['path']}: prices as of {result['effective']}, "
-          f"from {result['source']}.")
-
-
 def _day(text: str) -> Any:
     import datetime
 
@@ -284,11 +173,11 @@ def _day(text: str) -> Any:
 
 
 PRINTERS: dict[Callable[..., Any], Callable[[dict[str, Any]], None]] = {
-    cmd_stage: _print_stage, cmd_plan: _print_plan, cmd_cost: _print_cost, cmd_compare: _print_compare,
-    cmd_conversation: _print_conversation, cmd_screen: _print_screen, cmd_latency: _print_strategy,
-    cmd_context: _print_strategy, cmd_models: _print_models, cmd_topics: _print_topics,
-    cmd_prices_refresh: _print_prices_refresh,
-    cmd_assets: _print_assets,
+    cmd_stage: terminal.print_stage, cmd_plan: terminal.print_plan, cmd_cost: terminal.print_cost, cmd_compare: terminal.print_compare,
+    cmd_conversation: terminal.print_conversation, cmd_screen: terminal.print_screen, cmd_latency: terminal.print_strategy,
+    cmd_context: terminal.print_strategy, cmd_models: terminal.print_models, cmd_topics: terminal.print_topics,
+    cmd_prices_refresh: terminal.print_prices_refresh,
+    cmd_assets: terminal.print_assets,
 }
 
 

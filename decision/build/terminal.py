@@ -1,0 +1,123 @@
+"""How the `whatmatters` command prints each answer: plain text, wrapped for a terminal.
+
+The command asks the engine's one door and hands the result to one of these; figures use
+the same formatting as the HTML, so a page and a terminal never disagree.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ..formatting import money
+
+
+def wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+
+
+def print_verdict(result: dict[str, Any]) -> None:
+    for step in result["path"]:
+        print(f"  {step['text']}  -> {step['label']}")
+    v = result["verdict"]
+    print(f"\n{v['label'].upper()}")
+    print(wrap(v["reason"]))
+
+
+def print_stage(result: dict[str, Any]) -> None:
+    s = result["stage"]
+    print(f"{s['name']} ({s['long_name']}): {s['question']}")
+    print(wrap(s["meaning"]))
+    print(f"\nFocus on: {s['focus']}\nDon't worry about: {s['skip']}\nUsually takes: {s['takes']}")
+    print("\nWhat you should have by now:")
+    for item in s["checklist"]:
+        print(f"  [ ] {item}")
+
+
+def print_plan(result: dict[str, Any]) -> None:
+    width = max(len(v["name"]) for v in {**result["basics"], **result["verdicts"]}.values())
+    print("The four basics")
+    for v in result["basics"].values():
+        print(f"  {v['name']:<{width}}  {v['label']}")
+    print("\nLater, when you have the problem")
+    for v in result["verdicts"].values():
+        print(f"  {v['name']:<{width}}  {v['label']}")
+        print(wrap(v["reason"], " " * (width + 4)))
+    if any(v["assumed"] for v in result["verdicts"].values()):
+        print("\nSignals you didn't give were taken as 'no'; add them for a sharper answer.")
+
+
+def print_cost(result: dict[str, Any]) -> None:
+    m = result["model"]
+    print(f"{m['name']} (prices from {m['effective']}, set {result['set']})")
+    print(f"  per request:        {money(result['per_request_usd'])}")
+    print(f"  {result['requests']:,} requests: {money(result['total_usd'])}")
+    if result["per_day_usd"] is not None:
+        print(f"  per day:            {money(result['per_day_usd'])}")
+        print(f"  per month:          {money(result['per_month_usd'])}")
+    for note in result["notes"]:
+        print(wrap(note, "  "))
+    comp = result["comparison"]
+    if comp["cheapest"] != m["id"]:
+        cheapest = next(r for r in comp["rows"] if r["id"] == comp["cheapest"])
+        print(f"  the cheapest model here, {cheapest['name']}, would save {money(comp['saving_usd'])}"
+              f" ({comp['saving_share']:.0%})")
+
+
+def print_compare(result: dict[str, Any]) -> None:
+    width = max(len(r["name"]) for r in result["rows"])
+    print(f"{result['requests']:,} requests of {result['input_tokens']:,} in + {result['output_tokens']:,} out tokens:")
+    for r in result["rows"]:
+        times = "" if r["times_cheapest"] is None else f"  {r['times_cheapest']:,.1f}x"
+        print(f"  {r['name']:<{width}}  {money(r['total_usd']):>12}{times}")
+
+
+def print_conversation(result: dict[str, Any]) -> None:
+    print(f"{result['turns']} turns on {result['model']['name']}: {money(result['total_usd'])}")
+    print(f"  input tokens:  {result['input_tokens']:,} (every turn resends the history)")
+    print(f"  output tokens: {result['output_tokens']:,}")
+    if result["growth"] is not None:
+        print(f"  {result['growth']:,.1f}x what the same turns cost without history "
+              f"({money(result['without_history_usd'])})")
+    for note in result["notes"]:
+        print(wrap(note, "  "))
+
+
+def print_screen(result: dict[str, Any]) -> None:
+    if not result["hits"]:
+        print("No known injection pattern found. Patterns only catch clumsy attempts: check outputs too.")
+        return
+    print(f"Suspicious: {len(result['hits'])} pattern(s) found")
+    for h in result["hits"]:
+        print(f"  - {h['name']}: \"{h['match']}\"")
+        print(wrap(h["why"], "    "))
+
+
+def print_strategy(result: dict[str, Any]) -> None:
+    print(result["strategy"]["name"])
+    print(wrap(result["strategy"]["what"], "  "))
+    if result.get("strategy", {}).get("keeps_last_turns"):
+        print(f"  Keep the last {result['keep_last']:,} turns.")
+    print(wrap(result["reason"], "  "))
+
+
+def print_models(result: dict[str, Any]) -> None:
+    print(f"{result['name']} ({result['set']}, {result['effective']}). Source: {result['source']}")
+    for m in result["models"]:
+        print(f"  {m['id']:<28} {m['name']:<28} in {money(m['input_per_1m'])}/1M  out {money(m['output_per_1m'])}/1M")
+
+
+def print_topics(result: dict[str, Any]) -> None:
+    for t in result["topics"]:
+        print(f"  {t['id']:<18} {t['title']}")
+
+
+def print_assets(result: dict[str, Any]) -> None:
+    mb = result["total_bytes"] / 1_048_576
+    print(f"Wrote Pyodide {result['pyodide']['version']} and the engine ({result['engine']['url']}): {mb:.1f} MB.")
+    print("Serve the folder with your site; pages load whatmatters/widget.js as a module and whatmatters/whatmatters.css.")
+
+
+def print_prices_refresh(result: dict[str, Any]) -> None:
+    print(f"Wrote {result['models']} models to {result['path']}: prices as of {result['effective']}, "
+          f"from {result['source']}.")
