@@ -88,9 +88,10 @@ def widgets(page: str) -> list[tuple[str, dict[str, Any], str]]:
     return found
 
 
-def engine_html(request: dict[str, Any], data: pathlib.Path | None = None) -> str:
-    """The HTML the engine's one door renders for a request."""
-    response = api.handle({**request, "render": True}, load(data) if data else None)
+def engine_html(request: dict[str, Any], data: pathlib.Path | None = None,
+                render: dict[str, bool] | None = None) -> str:
+    """The HTML the engine's one door renders for a request (with the widget's render options, if any)."""
+    response = api.handle({**request, "render": render or True}, load(data) if data else None)
     assert response["ok"], f"the engine refused {request}: {response.get('error')}"
     return response["html"]
 
@@ -167,7 +168,7 @@ class TestGeneratedHtml:
             assert request["v"] == 1 and request["op"] == specs[name].op
             assert {key: request.get(key) for key in options} == {
                 key: as_value(text, request.get(key)) for key, text in options.items()}
-            assert inner == engine_html(request)
+            assert inner == engine_html(request, render=dict(specs[name].render))
 
     def test_the_site_places_tables_and_widgets(self, built_site: Build) -> None:
         """The guide's pages carry both generated tables and widgets, one per fence."""
