@@ -35,11 +35,23 @@ from .render import decision_records as records
 from .render import widgets
 from .request import Request
 
-__all__ = ["MAX_ANSWERS", "MAX_ID_CHARS", "MAX_REQUESTS", "MAX_STATE_CHARS", "MAX_TOKENS", "MAX_TURNS",
-           "OPERATIONS", "VERSION", "Operation", "Request", "handle"]
+__all__ = [
+    "MAX_ANSWERS",
+    "MAX_ID_CHARS",
+    "MAX_REQUESTS",
+    "MAX_STATE_CHARS",
+    "MAX_TOKENS",
+    "MAX_TURNS",
+    "OPERATIONS",
+    "VERSION",
+    "Operation",
+    "Request",
+    "handle",
+]
 
 
 # --- the operations ------------------------------------------------------------------
+
 
 def _answer_topics(k: Knowledge, r: Request) -> dict[str, Any]:
     return {"topics": [{"id": f.topic, "title": f.title} for f in k.flows.values()]}
@@ -49,7 +61,12 @@ def _answer_flow(k: Knowledge, r: Request) -> dict[str, Any]:
     topic = r.text("topic", "the topic")
     answers = r.table("answers", "the answers")
     for qid, value in answers.items():
-        if not isinstance(qid, str) or not isinstance(value, str) or len(value) > MAX_ID_CHARS or len(qid) > MAX_ID_CHARS:
+        if (
+            not isinstance(qid, str)
+            or not isinstance(value, str)
+            or len(value) > MAX_ID_CHARS
+            or len(qid) > MAX_ID_CHARS
+        ):
             raise RequestError("wrong-type", "Each answer should be a short text such as 'yes' or 'no'.")
     result = flows.walk(k, topic, answers)
     r.canonical["answers"] = {step["question"]: step["answer"] for step in result["path"]}
@@ -65,13 +82,22 @@ def _answer_stage(k: Knowledge, r: Request) -> dict[str, Any]:
     stage = stages.find(k, users, depends)
     checked = r.raw.get("checked", [])
     if not isinstance(checked, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(stage.checklist) for i in checked):
-        raise RequestError("wrong-type", f"The ticked items ('checked') should be positions in the {stage.name} "
-                           f"checklist, from 0 to {len(stage.checklist) - 1}.")
+        isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(stage.checklist) for i in checked
+    ):
+        raise RequestError(
+            "wrong-type",
+            f"The ticked items ('checked') should be positions in the {stage.name} "
+            f"checklist, from 0 to {len(stage.checklist) - 1}.",
+        )
     if "checked" in r.raw:
         r.canonical["checked"] = sorted(set(checked))
-    return {"users": users, "depends": depends, "stage": stages.view(stage), "checked": sorted(set(checked)),
-            "stages": [{"id": s.id, "name": s.name} for s in k.stages]}
+    return {
+        "users": users,
+        "depends": depends,
+        "stage": stages.view(stage),
+        "checked": sorted(set(checked)),
+        "stages": [{"id": s.id, "name": s.name} for s in k.stages],
+    }
 
 
 def _read_signals(k: Knowledge, r: Request) -> dict[str, Any]:
@@ -80,16 +106,24 @@ def _read_signals(k: Knowledge, r: Request) -> dict[str, Any]:
     inner = Request(raw)
     for key in raw:
         if key not in k.signals:
-            raise RequestError("unknown-signal", f"'{str(key)[:40]}' is not a signal the plan knows. "
-                               f"Known signals: {', '.join(k.signals)}.")
+            raise RequestError(
+                "unknown-signal",
+                f"'{str(key)[:40]}' is not a signal the plan knows. Known signals: {', '.join(k.signals)}.",
+            )
     for s in k.signals.values():
         what = s.label[:1].lower() + s.label[1:]
         if s.kind == "flag":
             value = raw.get(s.id)
             out[s.id] = None if value is None else inner.flag(s.id, what)
         else:
-            out[s.id] = inner.number(s.id, what, s.min if s.min is not None else 0,
-                                     s.max if s.max is not None else 1e12, None, whole=s.kind == "count")
+            out[s.id] = inner.number(
+                s.id,
+                what,
+                s.min if s.min is not None else 0,
+                s.max if s.max is not None else 1e12,
+                None,
+                whole=s.kind == "count",
+            )
     return out
 
 
@@ -106,51 +140,77 @@ def _answer_cost(k: Knowledge, r: Request) -> dict[str, Any]:
     input_tokens = _tokens(r, "input_tokens", "the input tokens per request")
     output_tokens = _tokens(r, "output_tokens", "the output tokens per request")
     cached_share = r.share("cached_share", "the share of cached input")
-    result = costs.estimate(k, set_id, model, input_tokens, output_tokens,
-                        r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
-                        r.count("requests_per_day", "the requests per day", 0, MAX_REQUESTS, None), cached_share)
+    result = costs.estimate(
+        k,
+        set_id,
+        model,
+        input_tokens,
+        output_tokens,
+        r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
+        r.count("requests_per_day", "the requests per day", 0, MAX_REQUESTS, None),
+        cached_share,
+    )
     turns = r.count("turns", "the number of conversation turns", 1, MAX_TURNS, None)
     if turns is not None:
         # The same requests as turns of one chat: each resends everything said before it.
-        result["conversation"] = costs.conversation(k, set_id, model, turns, 0, input_tokens, output_tokens,
-                                                    cached_share)
+        result["conversation"] = costs.conversation(
+            k, set_id, model, turns, 0, input_tokens, output_tokens, cached_share
+        )
     return result
 
 
 def _answer_compare(k: Knowledge, r: Request) -> dict[str, Any]:
     models = r.raw.get("models")
     if models is not None:
-        if not isinstance(models, list) or not models or len(models) > 100 or \
-                not all(isinstance(m, str) and len(m) <= MAX_ID_CHARS for m in models):
+        if (
+            not isinstance(models, list)
+            or not models
+            or len(models) > 100
+            or not all(isinstance(m, str) and len(m) <= MAX_ID_CHARS for m in models)
+        ):
             raise RequestError("wrong-type", "The models ('models') should be a list of model ids.")
         r.canonical["models"] = models
-    return costs.compare(k, r.text("set", "the price set", None), models,
-                         _tokens(r, "input_tokens", "the input tokens per request"),
-                         _tokens(r, "output_tokens", "the output tokens per request"),
-                         r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
-                         r.share("cached_share", "the share of cached input"),
-                         r.text("baseline", "the baseline model", None))
+    return costs.compare(
+        k,
+        r.text("set", "the price set", None),
+        models,
+        _tokens(r, "input_tokens", "the input tokens per request"),
+        _tokens(r, "output_tokens", "the output tokens per request"),
+        r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
+        r.share("cached_share", "the share of cached input"),
+        r.text("baseline", "the baseline model", None),
+    )
 
 
 def _answer_conversation(k: Knowledge, r: Request) -> dict[str, Any]:
-    return costs.conversation(k, r.text("set", "the price set", None), r.text("model", "the model"),
-                              r.count("turns", "the number of turns", 1, MAX_TURNS),
-                              _tokens(r, "system", "the system prompt tokens"),
-                              _tokens(r, "user", "the tokens per user message"),
-                              _tokens(r, "reply", "the tokens per reply"),
-                              r.share("cached_share", "the share of cached input"))
+    return costs.conversation(
+        k,
+        r.text("set", "the price set", None),
+        r.text("model", "the model"),
+        r.count("turns", "the number of turns", 1, MAX_TURNS),
+        _tokens(r, "system", "the system prompt tokens"),
+        _tokens(r, "user", "the tokens per user message"),
+        _tokens(r, "reply", "the tokens per reply"),
+        r.share("cached_share", "the share of cached input"),
+    )
 
 
 def _answer_latency(k: Knowledge, r: Request) -> dict[str, Any]:
-    return advisors.latency(k, r.number("seconds", "the expected seconds", 0, 86_400),
-                            r.flag("streamable", "whether the output can be streamed", True))
+    return advisors.latency(
+        k,
+        r.number("seconds", "the expected seconds", 0, 86_400),
+        r.flag("streamable", "whether the output can be streamed", True),
+    )
 
 
 def _answer_context(k: Knowledge, r: Request) -> dict[str, Any]:
-    return advisors.context(k, r.count("turns", "the number of turns", 1, 1_000_000),
-                            r.count("tokens_per_turn", "the tokens per turn", 1, MAX_TOKENS),
-                            r.count("window", "the context window", 1, 100_000_000),
-                            r.flag("needs_early_context", "whether early messages matter"))
+    return advisors.context(
+        k,
+        r.count("turns", "the number of turns", 1, 1_000_000),
+        r.count("tokens_per_turn", "the tokens per turn", 1, MAX_TOKENS),
+        r.count("window", "the context window", 1, 100_000_000),
+        r.flag("needs_early_context", "whether early messages matter"),
+    )
 
 
 def _answer_screen(k: Knowledge, r: Request) -> dict[str, Any]:
@@ -159,10 +219,16 @@ def _answer_screen(k: Knowledge, r: Request) -> dict[str, Any]:
 
 def _answer_models(k: Knowledge, r: Request) -> dict[str, Any]:
     prices = costs.price_set(k, r.text("set", "the price set", None))
-    return {"set": prices.id, "name": prices.name, "unit": prices.unit, "effective": prices.effective,
-            "source": prices.source, "note": prices.note,
-            "models": [costs.model_view(prices, m) for m in prices.models.values()],
-            "sets": [{"id": s.id, "name": s.name, "effective": s.effective} for s in k.price_sets.values()]}
+    return {
+        "set": prices.id,
+        "name": prices.name,
+        "unit": prices.unit,
+        "effective": prices.effective,
+        "source": prices.source,
+        "note": prices.note,
+        "models": [costs.model_view(prices, m) for m in prices.models.values()],
+        "sets": [{"id": s.id, "name": s.name, "effective": s.effective} for s in k.price_sets.values()],
+    }
 
 
 def _answer_restore(k: Knowledge, r: Request) -> dict[str, Any]:
@@ -241,7 +307,7 @@ def handle(request: Any, k: Knowledge | None = None) -> dict[str, Any]:
         if not isinstance(request, dict):
             return _error("bad-request", "A request should be an object with a version ('v') and an operation ('op').")
         if request.get("v") != VERSION or isinstance(request.get("v"), bool):
-            return _error("bad-version", f"This engine speaks request version {VERSION}; send \"v\": {VERSION}.")
+            return _error("bad-version", f'This engine speaks request version {VERSION}; send "v": {VERSION}.')
         op = request.get("op")
         if not isinstance(op, str) or op not in OPERATIONS:
             return _error("unknown-op", f"Unknown operation. Choose one of: {', '.join(OPERATIONS)}.")

@@ -22,8 +22,9 @@ _PER_TOKEN = {"per-1k": Decimal(1000), "per-1m": Decimal(1_000_000)}
 def price_set(k: Knowledge, set_id: str | None) -> PriceSet:
     set_id = set_id or k.default_price_set
     if set_id not in k.price_sets:
-        raise RequestError("unknown-price-set",
-                           f"There is no price set '{set_id}'. Choose one of: {', '.join(k.price_sets)}.")
+        raise RequestError(
+            "unknown-price-set", f"There is no price set '{set_id}'. Choose one of: {', '.join(k.price_sets)}."
+        )
     return k.price_sets[set_id]
 
 
@@ -56,12 +57,18 @@ def suggestions(prices: PriceSet, typed: str, n: int = 5) -> list[str]:
         return difflib.SequenceMatcher(None, wanted, keys[mid][0]).ratio()
 
     same = [mid for mid, names in keys.items() if wanted and wanted in names]
-    shorter = sorted((mid for mid, names in keys.items() if wanted.startswith(names[0])
-                      and re.match(r"\d|latest", wanted[len(names[0]):])),
-                     key=lambda mid: (-len(keys[mid][0]), mid))
-    holding = sorted((mid for mid, names in keys.items()
-                      if words and all(any(w in name for name in names) for w in words)),
-                     key=lambda mid: (-likeness(mid), mid))
+    shorter = sorted(
+        (
+            mid
+            for mid, names in keys.items()
+            if wanted.startswith(names[0]) and re.match(r"\d|latest", wanted[len(names[0]) :])
+        ),
+        key=lambda mid: (-len(keys[mid][0]), mid),
+    )
+    holding = sorted(
+        (mid for mid, names in keys.items() if words and all(any(w in name for name in names) for w in words)),
+        key=lambda mid: (-likeness(mid), mid),
+    )
     by_squashed = {names[0]: mid for mid, names in keys.items()}
     alike = [by_squashed[s] for s in difflib.get_close_matches(wanted, list(by_squashed), n=n, cutoff=0.6)]
     out: list[str] = []
@@ -80,8 +87,9 @@ def _usd(value: Decimal) -> float:
     return float(value)
 
 
-def request_cost(prices: PriceSet, m: Model, input_tokens: int, output_tokens: int,
-                 cached_share: Decimal = Decimal(0)) -> Decimal:
+def request_cost(
+    prices: PriceSet, m: Model, input_tokens: int, output_tokens: int, cached_share: Decimal = Decimal(0)
+) -> Decimal:
     """USD for one request; `cached_share` of the input is billed at the cached-input price.
 
     A tiered model charges the whole request at the rates of the highest tier whose threshold
@@ -94,7 +102,9 @@ def request_cost(prices: PriceSet, m: Model, input_tokens: int, output_tokens: i
     cached_rate = _rate(prices, rates.cached_input if rates.cached_input is not None else rates.input)
     cached = Decimal(input_tokens) * cached_share
     fresh = Decimal(input_tokens) - cached
-    return fresh * _rate(prices, rates.input) + cached * cached_rate + Decimal(output_tokens) * _rate(prices, rates.output)
+    return (
+        fresh * _rate(prices, rates.input) + cached * cached_rate + Decimal(output_tokens) * _rate(prices, rates.output)
+    )
 
 
 def _notes(m: Model, cached_share: Decimal) -> list[str]:
@@ -105,18 +115,24 @@ def _notes(m: Model, cached_share: Decimal) -> list[str]:
 
 def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
     per_m = _PER_TOKEN["per-1m"]
-    return {"id": m.id, "name": m.name, "provider": m.provider,
-            "input_per_1k": _usd(_rate(prices, m.input) * 1000),
-            "output_per_1k": _usd(_rate(prices, m.output) * 1000),
-            "input_per_1m": _usd(_rate(prices, m.input) * per_m),
-            "output_per_1m": _usd(_rate(prices, m.output) * per_m),
-            "cached_input_per_1m": None if m.cached_input is None else _usd(_rate(prices, m.cached_input) * per_m),
-            "context_window": m.context_window, "effective": m.effective or prices.effective,
-            "tiered": bool(m.tiers)}
+    return {
+        "id": m.id,
+        "name": m.name,
+        "provider": m.provider,
+        "input_per_1k": _usd(_rate(prices, m.input) * 1000),
+        "output_per_1k": _usd(_rate(prices, m.output) * 1000),
+        "input_per_1m": _usd(_rate(prices, m.input) * per_m),
+        "output_per_1m": _usd(_rate(prices, m.output) * per_m),
+        "cached_input_per_1m": None if m.cached_input is None else _usd(_rate(prices, m.cached_input) * per_m),
+        "context_window": m.context_window,
+        "effective": m.effective or prices.effective,
+        "tiered": bool(m.tiers),
+    }
 
 
 def by_provider(prices: PriceSet) -> list[tuple[str, list[Model]]]:
     """A set's models grouped by provider, in the order the data first names each, then by name."""
+
     def natural(name: str) -> list[tuple[int, Any]]:
         return [(0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.split(r"(\d+)", name)]
 
@@ -127,14 +143,23 @@ def by_provider(prices: PriceSet) -> list[tuple[str, list[Model]]]:
 
 
 def set_view(prices: PriceSet) -> dict[str, Any]:
-    return {"id": prices.id, "name": prices.name, "unit": prices.unit, "effective": prices.effective,
-            "source": prices.source, "note": prices.note}
+    return {
+        "id": prices.id,
+        "name": prices.name,
+        "unit": prices.unit,
+        "effective": prices.effective,
+        "source": prices.source,
+        "note": prices.note,
+    }
 
 
 def choices(prices: PriceSet) -> list[dict[str, Any]]:
     """Every model of a set, grouped by provider: what a model picker offers."""
-    return [{"id": m.id, "name": m.name, "provider": provider, "effective": m.effective or prices.effective}
-            for provider, models in by_provider(prices) for m in models]
+    return [
+        {"id": m.id, "name": m.name, "provider": provider, "effective": m.effective or prices.effective}
+        for provider, models in by_provider(prices)
+        for m in models
+    ]
 
 
 def price_table(k: Knowledge, set_id: str | None) -> dict[str, Any]:
@@ -145,43 +170,80 @@ def price_table(k: Knowledge, set_id: str | None) -> dict[str, Any]:
     for _, models in by_provider(prices):
         for m in models:
             workload = request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
-            chat = conversation(k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user,
-                                ref.history_reply)
+            chat = conversation(
+                k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user, ref.history_reply
+            )
             rows.append({**model_view(prices, m), "reference_usd": _usd(workload), "history_growth": chat["growth"]})
-    return {"set": prices.id, "set_name": prices.name, "unit": prices.unit, "effective": prices.effective,
-            "source": prices.source, "note": prices.note, "rows": rows,
-            "reference": {"requests": ref.requests, "input_tokens": ref.input_tokens,
-                          "output_tokens": ref.output_tokens, "history_turns": ref.history_turns,
-                          "history_system": ref.history_system, "history_user": ref.history_user,
-                          "history_reply": ref.history_reply}}
+    return {
+        "set": prices.id,
+        "set_name": prices.name,
+        "unit": prices.unit,
+        "effective": prices.effective,
+        "source": prices.source,
+        "note": prices.note,
+        "rows": rows,
+        "reference": {
+            "requests": ref.requests,
+            "input_tokens": ref.input_tokens,
+            "output_tokens": ref.output_tokens,
+            "history_turns": ref.history_turns,
+            "history_system": ref.history_system,
+            "history_user": ref.history_user,
+            "history_reply": ref.history_reply,
+        },
+    }
 
 
-def estimate(k: Knowledge, set_id: str | None, model_id: str, input_tokens: int, output_tokens: int,
-             requests: int, requests_per_day: int | None, cached_share: Decimal) -> dict[str, Any]:
+def estimate(
+    k: Knowledge,
+    set_id: str | None,
+    model_id: str,
+    input_tokens: int,
+    output_tokens: int,
+    requests: int,
+    requests_per_day: int | None,
+    cached_share: Decimal,
+) -> dict[str, Any]:
     """One workload on one model: per request, in all, per day and month, against the set's other models."""
     prices = price_set(k, set_id)
     m = model(prices, model_id)
     one = request_cost(prices, m, input_tokens, output_tokens, cached_share)
     result: dict[str, Any] = {
-        "set": prices.id, "price_set": set_view(prices), "choices": choices(prices),
-        "model": model_view(prices, m), "input_tokens": input_tokens,
-        "output_tokens": output_tokens, "requests": requests, "cached_share": float(cached_share),
-        "per_request_usd": _usd(one), "total_usd": _usd(one * requests),
-        "per_day_usd": None, "per_month_usd": None, "notes": _notes(m, cached_share),
+        "set": prices.id,
+        "price_set": set_view(prices),
+        "choices": choices(prices),
+        "model": model_view(prices, m),
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "requests": requests,
+        "cached_share": float(cached_share),
+        "per_request_usd": _usd(one),
+        "total_usd": _usd(one * requests),
+        "per_day_usd": None,
+        "per_month_usd": None,
+        "notes": _notes(m, cached_share),
     }
     if requests_per_day is not None:
         result["requests_per_day"] = requests_per_day
         result["per_day_usd"] = _usd(one * requests_per_day)
         result["per_month_usd"] = _usd(one * requests_per_day * DAYS_PER_MONTH)
         result["days_per_month"] = DAYS_PER_MONTH
-    result["comparison"] = compare(k, prices.id, None, input_tokens, output_tokens, requests, cached_share,
-                                   baseline=m.id)
+    result["comparison"] = compare(
+        k, prices.id, None, input_tokens, output_tokens, requests, cached_share, baseline=m.id
+    )
     return result
 
 
-def compare(k: Knowledge, set_id: str | None, model_ids: Iterable[str] | None, input_tokens: int,
-            output_tokens: int, requests: int, cached_share: Decimal = Decimal(0),
-            baseline: str | None = None) -> dict[str, Any]:
+def compare(
+    k: Knowledge,
+    set_id: str | None,
+    model_ids: Iterable[str] | None,
+    input_tokens: int,
+    output_tokens: int,
+    requests: int,
+    cached_share: Decimal = Decimal(0),
+    baseline: str | None = None,
+) -> dict[str, Any]:
     """Every chosen model's cost for the same work, cheapest first, and what switching saves."""
     prices = price_set(k, set_id)
     chosen = [model(prices, i) for i in model_ids] if model_ids else list(prices.models.values())
@@ -194,18 +256,37 @@ def compare(k: Knowledge, set_id: str | None, model_ids: Iterable[str] | None, i
     cheapest = rows[0]
     saving = base_total - totals[cheapest.id]
     return {
-        "set": prices.id, "requests": requests, "input_tokens": input_tokens, "output_tokens": output_tokens,
-        "rows": [{"id": m.id, "name": m.name, "effective": m.effective or prices.effective,
-                  "total_usd": _usd(totals[m.id]),
-                  "times_cheapest": _usd(totals[m.id] / totals[cheapest.id]) if totals[cheapest.id] else None}
-                 for m in rows],
-        "baseline": base.id, "cheapest": cheapest.id, "saving_usd": _usd(saving),
+        "set": prices.id,
+        "requests": requests,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "rows": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "effective": m.effective or prices.effective,
+                "total_usd": _usd(totals[m.id]),
+                "times_cheapest": _usd(totals[m.id] / totals[cheapest.id]) if totals[cheapest.id] else None,
+            }
+            for m in rows
+        ],
+        "baseline": base.id,
+        "cheapest": cheapest.id,
+        "saving_usd": _usd(saving),
         "saving_share": _usd(saving / base_total) if base_total else 0.0,
     }
 
 
-def conversation(k: Knowledge, set_id: str | None, model_id: str, turns: int, system: int, user: int,
-                 reply: int, cached_share: Decimal = Decimal(0)) -> dict[str, Any]:
+def conversation(
+    k: Knowledge,
+    set_id: str | None,
+    model_id: str,
+    turns: int,
+    system: int,
+    user: int,
+    reply: int,
+    cached_share: Decimal = Decimal(0),
+) -> dict[str, Any]:
     """A chat that resends its whole history: turn i sends s + u + (i-1)(u+a) input tokens."""
     prices = price_set(k, set_id)
     m = model(prices, model_id)
@@ -215,15 +296,30 @@ def conversation(k: Knowledge, set_id: str | None, model_id: str, turns: int, sy
         sent = system + user + (turn - 1) * (user + reply)
         turn_cost = request_cost(prices, m, sent, reply, cached_share)
         cumulative += turn_cost
-        series.append({"turn": turn, "input_tokens": sent, "output_tokens": reply,
-                       "cost_usd": _usd(turn_cost), "cumulative_usd": _usd(cumulative)})
+        series.append(
+            {
+                "turn": turn,
+                "input_tokens": sent,
+                "output_tokens": reply,
+                "cost_usd": _usd(turn_cost),
+                "cumulative_usd": _usd(cumulative),
+            }
+        )
     input_total = turns * system + turns * user + (user + reply) * turns * (turns - 1) // 2
     without_history = request_cost(prices, m, system + user, reply, cached_share) * turns
     return {
-        "set": prices.id, "model": model_view(prices, m), "turns": turns, "system": system, "user": user,
-        "reply": reply, "cached_share": float(cached_share),
-        "input_tokens": input_total, "output_tokens": turns * reply,
-        "total_usd": _usd(cumulative), "without_history_usd": _usd(without_history),
+        "set": prices.id,
+        "model": model_view(prices, m),
+        "turns": turns,
+        "system": system,
+        "user": user,
+        "reply": reply,
+        "cached_share": float(cached_share),
+        "input_tokens": input_total,
+        "output_tokens": turns * reply,
+        "total_usd": _usd(cumulative),
+        "without_history_usd": _usd(without_history),
         "growth": _usd(cumulative / without_history) if without_history else None,
-        "series": series, "notes": _notes(m, cached_share),
+        "series": series,
+        "notes": _notes(m, cached_share),
     }

@@ -61,8 +61,14 @@ def _follow(k: Knowledge, flow: Flow, answer_of: Callable[[Question], Any]) -> d
     while True:
         value = answer_of(question)
         if value is None:
-            return {"topic": flow.topic, "title": flow.title, "done": False, "path": path,
-                    "question": question_view(question), "verdict": None}
+            return {
+                "topic": flow.topic,
+                "title": flow.title,
+                "done": False,
+                "path": path,
+                "question": question_view(question),
+                "verdict": None,
+            }
         if not isinstance(value, str):
             raise RequestError("bad-answer", f"The answer to \"{question.text}\" must be text such as 'yes' or 'no'.")
         path.append(_step(question, value))
@@ -70,15 +76,29 @@ def _follow(k: Knowledge, flow: Flow, answer_of: Callable[[Question], Any]) -> d
         assert option is not None  # _step refused any other answer
         if option.verdict is not None:
             verdict = k.verdicts[option.verdict]
-            return {"topic": flow.topic, "title": flow.title, "done": True, "path": path, "question": None,
-                    "verdict": {"id": verdict.id, "label": verdict.label, "reason": option.reason,
-                                "summary": verdict.summary}}
+            return {
+                "topic": flow.topic,
+                "title": flow.title,
+                "done": True,
+                "path": path,
+                "question": None,
+                "verdict": {
+                    "id": verdict.id,
+                    "label": verdict.label,
+                    "reason": option.reason,
+                    "summary": verdict.summary,
+                },
+            }
         question = flow.questions[option.next or ""]
 
 
 def question_view(q: Question) -> dict[str, Any]:
-    return {"id": q.id, "text": q.text, "help": q.help,
-            "options": [{"value": o.value, "label": o.label} for o in q.options]}
+    return {
+        "id": q.id,
+        "text": q.text,
+        "help": q.help,
+        "options": [{"value": o.value, "label": o.label} for o in q.options],
+    }
 
 
 def tree(k: Knowledge, flow: Flow, qid: str | None = None) -> dict[str, Any]:
@@ -90,8 +110,14 @@ def tree(k: Knowledge, flow: Flow, qid: str | None = None) -> dict[str, Any]:
             options.append({"value": o.value, "label": o.label, "next": tree(k, flow, o.next), "verdict": None})
         else:
             verdict = k.verdicts[o.verdict or ""]
-            options.append({"value": o.value, "label": o.label, "next": None,
-                            "verdict": {"id": verdict.id, "label": verdict.label, "reason": o.reason}})
+            options.append(
+                {
+                    "value": o.value,
+                    "label": o.label,
+                    "next": None,
+                    "verdict": {"id": verdict.id, "label": verdict.label, "reason": o.reason},
+                }
+            )
     return {"id": q.id, "text": q.text, "options": options}
 
 

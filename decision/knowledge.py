@@ -249,5 +249,3 @@ class Knowledge:
     price_sets: Mapping[str, PriceSet]
     default_price_set: str
     widgets: Mapping[str, Widget]
-
-

@@ -21,24 +21,23 @@ from .knowledge import (
     CostReference,
     Flow,
     Knowledge,
-    Model,
     Option,
     Pattern,
-    PriceSet,
     Problem,
     Question,
     Rule,
     Signal,
     Stage,
     Strategy,
-    Tier,
     Verdict,
     Widget,
 )
-from .reading import TableReader, conditions, read_json, read_toml, unique
+from .prices import read_price_set
+from .reading import TableReader, conditions, read_toml, unique
 from .request import RENDER_OPTIONS
 
 DATA_DIR = pathlib.Path(__file__).with_name("data")
+
 
 def _verdicts(base: pathlib.Path) -> dict[str, Verdict]:
     file = "verdicts.toml"
@@ -53,18 +52,38 @@ def _signals(base: pathlib.Path) -> dict[str, Signal]:
         kind = r.get("kind", "str")
         if kind not in ("count", "number", "flag"):
             raise r.fail(f"kind '{kind}' should be count, number or flag")
-        out.append(Signal(r.get("id", "str"), kind, r.get("label", "str"), r.get("help", "str"),
-                          r.get("min", "num", None), r.get("max", "num", None)))
+        out.append(
+            Signal(
+                r.get("id", "str"),
+                kind,
+                r.get("label", "str"),
+                r.get("help", "str"),
+                r.get("min", "num", None),
+                r.get("max", "num", None),
+            )
+        )
     return unique(file, out)
 
 
 def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
     file = "stages.toml"
-    out = [Stage(r.get("id", "str"), r.get("name", "str"), r.get("long_name", "str"), r.get("users", "str"),
-                 r.get("max_users", "int"), r.get("depended_on", "bool", False), r.get("question", "str"),
-                 r.get("meaning", "str"), r.get("takes", "str"), r.get("focus", "str"), r.get("skip", "str"),
-                 r.get("checklist", "strs"))
-           for r in TableReader(file, read_toml(base, file), "-").tables("stage")]
+    out = [
+        Stage(
+            r.get("id", "str"),
+            r.get("name", "str"),
+            r.get("long_name", "str"),
+            r.get("users", "str"),
+            r.get("max_users", "int"),
+            r.get("depended_on", "bool", False),
+            r.get("question", "str"),
+            r.get("meaning", "str"),
+            r.get("takes", "str"),
+            r.get("focus", "str"),
+            r.get("skip", "str"),
+            r.get("checklist", "strs"),
+        )
+        for r in TableReader(file, read_toml(base, file), "-").tables("stage")
+    ]
     unique(file, out)
     if sum(s.depended_on for s in out) != 1:
         raise DataError(file, "-", "exactly one stage must have depended_on = true")
@@ -73,25 +92,42 @@ def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
 
 def _basics(base: pathlib.Path) -> tuple[Basic, ...]:
     file = "basics.toml"
-    out = [Basic(r.get("id", "str"), r.get("name", "str"), r.get("why", "str"), r.get("how", "str"),
-                 r.get("prevents", "str"), r.get("minutes", "int"), r.get("checks", "strs"),
-                 r.get("plan_reason", "str"))
-           for r in TableReader(file, read_toml(base, file), "-").tables("basic")]
+    out = [
+        Basic(
+            r.get("id", "str"),
+            r.get("name", "str"),
+            r.get("why", "str"),
+            r.get("how", "str"),
+            r.get("prevents", "str"),
+            r.get("minutes", "int"),
+            r.get("checks", "strs"),
+            r.get("plan_reason", "str"),
+        )
+        for r in TableReader(file, read_toml(base, file), "-").tables("basic")
+    ]
     unique(file, out)
     return tuple(out)
 
 
 def _problems(base: pathlib.Path) -> tuple[Problem, ...]:
     file = "problems.toml"
-    out = [Problem(r.get("id", "str"), r.get("name", "str"), r.get("what", "str"), r.get("add_when", "str"),
-                   r.get("not_yet", "strs"), r.get("now", "strs"), r.get("simpler_fix", "str"))
-           for r in TableReader(file, read_toml(base, file), "-").tables("problem")]
+    out = [
+        Problem(
+            r.get("id", "str"),
+            r.get("name", "str"),
+            r.get("what", "str"),
+            r.get("add_when", "str"),
+            r.get("not_yet", "strs"),
+            r.get("now", "strs"),
+            r.get("simpler_fix", "str"),
+        )
+        for r in TableReader(file, read_toml(base, file), "-").tables("problem")
+    ]
     unique(file, out)
     return tuple(out)
 
 
-def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
-          signals: Mapping[str, Signal]) -> Flow:
+def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict], signals: Mapping[str, Signal]) -> Flow:
     file = f"flows/{name}.toml"
     top = TableReader(file, read_toml(base, file), name)
     topic = top.get("topic", "str")
@@ -103,8 +139,13 @@ def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
         options = []
         for o in q.tables("option"):
             o.item = q.item
-            opt = Option(o.get("value", "str"), o.get("label", "str"), o.get("next", "str", None),
-                         o.get("verdict", "str", None), o.get("reason", "str", None))
+            opt = Option(
+                o.get("value", "str"),
+                o.get("label", "str"),
+                o.get("next", "str", None),
+                o.get("verdict", "str", None),
+                o.get("reason", "str", None),
+            )
             if (opt.next is None) == (opt.verdict is None):
                 raise q.fail(f"dead end: answer '{opt.value}' needs either 'next' or 'verdict'")
             if opt.verdict is not None and opt.verdict not in verdicts:
@@ -116,9 +157,14 @@ def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict],
             raise q.fail("dead end: the question has no answers")
         if len({o.value for o in options}) != len(options):
             raise q.fail("duplicate answer value")
-        question = Question(q.get("id", "str"), q.get("text", "str"), q.get("help", "str", ""),
-                            conditions(q, "yes_if", kinds) if "yes_if" in q.table else (),
-                            q.get("if_unknown", "str"), tuple(options))
+        question = Question(
+            q.get("id", "str"),
+            q.get("text", "str"),
+            q.get("help", "str", ""),
+            conditions(q, "yes_if", kinds) if "yes_if" in q.table else (),
+            q.get("if_unknown", "str"),
+            tuple(options),
+        )
         if question.option(question.if_unknown) is None:
             raise q.fail(f"unknown reference: if_unknown '{question.if_unknown}' is not one of its answers")
         if question.yes_if and {o.value for o in options} != {"yes", "no"}:
@@ -158,8 +204,15 @@ def _check_graph(file: str, start: str, questions: Mapping[str, Question]) -> No
 
 
 def _strategies(r: TableReader, key: str) -> list[Strategy]:
-    return [Strategy(s.get("id", "str"), s.get("name", "str"), s.get("what", "str", None) or s.get("how", "str"),
-                     s.get("keeps_last_turns", "bool", False)) for s in r.tables(key)]
+    return [
+        Strategy(
+            s.get("id", "str"),
+            s.get("name", "str"),
+            s.get("what", "str", None) or s.get("how", "str"),
+            s.get("keeps_last_turns", "bool", False),
+        )
+        for s in r.tables(key)
+    ]
 
 
 def _rules(file: str, r: TableReader, key: str, strategies: Mapping[str, Strategy]) -> tuple[Rule, ...]:
@@ -199,9 +252,20 @@ def _ai(base: pathlib.Path) -> AiAdvice:
     return AiAdvice(
         cost_traps=tuple(unique(file, _strategies(top, "cost_trap")).values()),
         cost_remedies=tuple(unique(file, _strategies(top, "cost_remedy")).values()),
-        cost_reference=CostReference(*(ref.get(key, "int") for key in (
-            "requests", "input_tokens", "output_tokens", "history_turns", "history_system", "history_user",
-            "history_reply"))),
+        cost_reference=CostReference(
+            *(
+                ref.get(key, "int")
+                for key in (
+                    "requests",
+                    "input_tokens",
+                    "output_tokens",
+                    "history_turns",
+                    "history_system",
+                    "history_user",
+                    "history_reply",
+                )
+            )
+        ),
         latency_strategies=latency,
         latency_rules=_rules(file, top, "latency_rule", latency),
         context_headroom=float(ctx.get("headroom", "num")),
@@ -210,46 +274,6 @@ def _ai(base: pathlib.Path) -> AiAdvice:
         defences=tuple(defences),
         patterns=tuple(patterns),
     )
-
-
-_UNITS = ("per-1k", "per-1m")
-
-
-def _price_set(base: pathlib.Path, file: str) -> PriceSet:
-    raw = read_toml(base, file) if file.endswith(".toml") else read_json(base, file)
-    top = TableReader(file, raw, file)
-    unit = top.get("unit", "str")
-    if unit not in _UNITS:
-        raise top.fail(f"unit '{unit}' should be one of {', '.join(_UNITS)}")
-    models = []
-    for m in top.tables("model"):
-        model = Model(m.get("id", "str"), m.get("name", "str"), m.get("provider", "str"),
-                      m.get("input", "num"), m.get("output", "num"), m.get("cached_input", "num", None),
-                      m.get("context_window", "int", None), m.get("effective", "str", None),
-                      _tiers(m) if "tiers" in m.table else ())
-        if min(model.input, model.output, model.cached_input or 0) < 0:
-            raise m.fail("a price can't be negative")
-        models.append(model)
-    return PriceSet(top.get("id", "str"), top.get("name", "str"), unit, top.get("effective", "str"),
-                    top.get("source", "str"), top.get("note", "str"), unique(file, models))
-
-
-def _tiers(m: TableReader) -> tuple[Tier, ...]:
-    """A model's optional price tiers: thresholds are whole numbers, rising, and no price is negative."""
-    out: list[Tier] = []
-    for t in m.tables("tiers"):
-        t.item = m.item
-        tier = Tier(t.get("above_input_tokens", "int"), t.get("input", "num"), t.get("output", "num"),
-                    t.get("cached_input", "num", None))
-        if tier.above_input_tokens < 0:
-            raise m.fail(f"tier threshold {tier.above_input_tokens} can't be negative")
-        if min(tier.input, tier.output, tier.cached_input or 0) < 0:
-            raise m.fail(f"a price in the tier above {tier.above_input_tokens} input tokens can't be negative")
-        if out and tier.above_input_tokens <= out[-1].above_input_tokens:
-            raise m.fail(f"tier thresholds should rise: {tier.above_input_tokens} "
-                         f"comes after {out[-1].above_input_tokens}")
-        out.append(tier)
-    return tuple(out)
 
 
 def _widgets(base: pathlib.Path) -> dict[str, Widget]:
@@ -263,8 +287,15 @@ def _widgets(base: pathlib.Path) -> dict[str, Widget]:
         unknown = sorted(set(render) - set(RENDER_OPTIONS))
         if unknown or not all(isinstance(v, bool) for v in render.values()):
             raise r.fail(f"render should set only {', '.join(RENDER_OPTIONS)} to true or false")
-        w = Widget(wid, r.get("op", "str"), options, r.get("required", "strs", ()),
-                   r.get("state", "strs", options), r.get("defaults", "table"), render)
+        w = Widget(
+            wid,
+            r.get("op", "str"),
+            options,
+            r.get("required", "strs", ()),
+            r.get("state", "strs", options),
+            r.get("defaults", "table"),
+            render,
+        )
         for name in w.required:
             if name not in w.options:
                 raise r.fail(f"required option '{name}' is not in its options")
@@ -285,11 +316,18 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
             raise DataError("problems.toml", p.id, f"unknown reference: no question flow flows/{p.id}.toml")
     for name, flow in flows.items():
         if not flow.general and name not in {p.id for p in problems}:
-            raise DataError(f"flows/{name}.toml", name, "unknown reference: no problem with this id in problems.toml "
-                            "(a flow about anything says general = true)")
-    price_files = sorted(p.relative_to(root).as_posix() for p in (root / "prices").iterdir()
-                         if p.suffix in (".toml", ".json")) if (root / "prices").is_dir() else []
-    sets = [_price_set(root, f) for f in price_files]
+            raise DataError(
+                f"flows/{name}.toml",
+                name,
+                "unknown reference: no problem with this id in problems.toml "
+                "(a flow about anything says general = true)",
+            )
+    price_files = (
+        sorted(p.relative_to(root).as_posix() for p in (root / "prices").iterdir() if p.suffix in (".toml", ".json"))
+        if (root / "prices").is_dir()
+        else []
+    )
+    sets = [read_price_set(root, f) for f in price_files]
     price_sets = unique("prices", sets)
     if not price_sets:
         raise DataError("prices", "-", "no price set found")
@@ -297,9 +335,19 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
     basics_verdict = TableReader("basics.toml", read_toml(root, "basics.toml"), "-").get("plan_verdict", "str")
     if basics_verdict not in verdicts:
         raise DataError("basics.toml", "plan_verdict", f"unknown reference: verdict '{basics_verdict}'")
-    return Knowledge(verdicts=verdicts, basics_verdict=basics_verdict, signals=signals, stages=_stages(root),
-                     basics=_basics(root), problems=problems, flows=flows, price_sets=price_sets,
-                     default_price_set=default, widgets=_widgets(root), ai=_ai(root))
+    return Knowledge(
+        verdicts=verdicts,
+        basics_verdict=basics_verdict,
+        signals=signals,
+        stages=_stages(root),
+        basics=_basics(root),
+        problems=problems,
+        flows=flows,
+        price_sets=price_sets,
+        default_price_set=default,
+        widgets=_widgets(root),
+        ai=_ai(root),
+    )
 
 
 @functools.cache

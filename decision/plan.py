@@ -22,8 +22,18 @@ def make(k: Knowledge, signals: Mapping[str, Any]) -> dict[str, Any]:
             "assumed": result["assumed"],
         }
     do_now = k.verdicts[k.basics_verdict]
-    basics = {b.id: {"name": b.name, "verdict": do_now.id, "label": do_now.label, "reason": b.plan_reason,
-                     "minutes": b.minutes} for b in k.basics}
-    fields = [{"id": s.id, "kind": s.kind, "label": s.label, "help": s.help, "min": s.min, "max": s.max}
-              for s in k.signals.values()]
+    basics = {
+        b.id: {
+            "name": b.name,
+            "verdict": do_now.id,
+            "label": do_now.label,
+            "reason": b.plan_reason,
+            "minutes": b.minutes,
+        }
+        for b in k.basics
+    }
+    fields = [
+        {"id": s.id, "kind": s.kind, "label": s.label, "help": s.help, "min": s.min, "max": s.max}
+        for s in k.signals.values()
+    ]
     return {"signals": dict(signals), "fields": fields, "verdicts": verdicts, "basics": basics}

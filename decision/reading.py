@@ -24,8 +24,15 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "list": (list,),
     "table": (dict,),
 }
-_TYPE_NAMES = {"str": "text", "int": "a whole number", "num": "a number", "bool": "true or false",
-               "strs": "a list of texts", "list": "a list", "table": "a table"}
+_TYPE_NAMES = {
+    "str": "text",
+    "int": "a whole number",
+    "num": "a number",
+    "bool": "true or false",
+    "strs": "a list of texts",
+    "list": "a list",
+    "table": "a table",
+}
 
 
 class TableReader:

@@ -36,12 +36,13 @@ class Request:
         if not isinstance(value, str):
             raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be text.")
         if len(value) > max_chars:
-            raise RequestError("too-long", f"{_first_up(what)} ('{key}') is too long: keep it under {max_chars:,} characters.")
+            raise RequestError(
+                "too-long", f"{_first_up(what)} ('{key}') is too long: keep it under {max_chars:,} characters."
+            )
         self.canonical[key] = value
         return value
 
-    def number(self, key: str, what: str, low: float, high: float, default: Any = ...,
-               whole: bool = False) -> Any:
+    def number(self, key: str, what: str, low: float, high: float, default: Any = ..., whole: bool = False) -> Any:
         value = self.raw.get(key)
         if value is None:
             if default is ...:
@@ -56,8 +57,9 @@ class Request:
                 raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
             value = int(value)
         if not low <= value <= high:
-            raise RequestError("out-of-range",
-                               f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}.")
+            raise RequestError(
+                "out-of-range", f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}."
+            )
         self.canonical[key] = value
         return value
 
@@ -99,8 +101,11 @@ class Request:
         if not isinstance(value, dict):
             raise RequestError("wrong-type", "Whether to render HTML ('render') should be true or false.")
         if not set(value) <= set(RENDER_OPTIONS) or not all(isinstance(v, bool) for v in value.values()):
-            raise RequestError("wrong-type", "The render options ('render') should name only "
-                               f"{', '.join(RENDER_OPTIONS)}, each set to true or false.")
+            raise RequestError(
+                "wrong-type",
+                "The render options ('render') should name only "
+                f"{', '.join(RENDER_OPTIONS)}, each set to true or false.",
+            )
         return dict(value)
 
 

@@ -40,34 +40,49 @@ def _signs(k: Knowledge, r: Request) -> dict[str, Any]:
     topic = r.text("topic", "the topic")
     problem = next((p for p in k.problems if p.id == topic), None)
     if problem is None:
-        raise RequestError("unknown-topic", f"There is no topic '{topic}'. Topics: "
-                           f"{', '.join(p.id for p in k.problems)}.")
-    return {"topic": problem.id, "name": problem.name, "not_yet": list(problem.not_yet), "now": list(problem.now),
-            "simpler_fix": problem.simpler_fix}
+        raise RequestError(
+            "unknown-topic", f"There is no topic '{topic}'. Topics: {', '.join(p.id for p in k.problems)}."
+        )
+    return {
+        "topic": problem.id,
+        "name": problem.name,
+        "not_yet": list(problem.not_yet),
+        "now": list(problem.now),
+        "simpler_fix": problem.simpler_fix,
+    }
 
 
 def _never_skip(k: Knowledge, r: Request) -> dict[str, Any]:
-    return {"basics": [{"id": b.id, "name": b.name, "minutes": b.minutes, "checks": list(b.checks)}
-                       for b in k.basics],
-            "total_minutes": sum(b.minutes for b in k.basics)}
+    return {
+        "basics": [{"id": b.id, "name": b.name, "minutes": b.minutes, "checks": list(b.checks)} for b in k.basics],
+        "total_minutes": sum(b.minutes for b in k.basics),
+    }
 
 
 def _basic(k: Knowledge, r: Request) -> dict[str, Any]:
     basic_id = r.text("basic", "the basic")
     basic = next((b for b in k.basics if b.id == basic_id), None)
     if basic is None:
-        raise RequestError("unknown-basic", f"There is no basic '{basic_id}'. Basics: "
-                           f"{', '.join(b.id for b in k.basics)}.")
-    return {"basic": basic.id, "name": basic.name, "why": basic.why, "how": basic.how, "prevents": basic.prevents,
-            "minutes": basic.minutes}
+        raise RequestError(
+            "unknown-basic", f"There is no basic '{basic_id}'. Basics: {', '.join(b.id for b in k.basics)}."
+        )
+    return {
+        "basic": basic.id,
+        "name": basic.name,
+        "why": basic.why,
+        "how": basic.how,
+        "prevents": basic.prevents,
+        "minutes": basic.minutes,
+    }
 
 
 def _checklist(k: Knowledge, r: Request) -> dict[str, Any]:
     stage_id = r.text("stage", "the stage")
     stage = stages.by_id(k, stage_id)
     if stage is None:
-        raise RequestError("unknown-stage",
-                           f"There is no stage '{stage_id}'. Stages: {', '.join(s.id for s in k.stages)}.")
+        raise RequestError(
+            "unknown-stage", f"There is no stage '{stage_id}'. Stages: {', '.join(s.id for s in k.stages)}."
+        )
     return {"stage": stage.id, "checklist": list(stage.checklist)}
 
 

@@ -14,7 +14,8 @@ import sys
 import tempfile
 import threading
 import urllib.parse
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
 import pytest
 from mkdocs.utils.yaml import yaml_load
@@ -22,8 +23,13 @@ from mkdocs.utils.yaml import yaml_load
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "mkdocs.yml"
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 # Builds with the extension option `data_dir` set; MkDocs has no command-line switch for
@@ -73,15 +79,24 @@ class Build:
     output: str
 
 
-def mkdocs_build(site: pathlib.Path, config: pathlib.Path = CONFIG,
-                 data_dir: pathlib.Path | None = None) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    site: pathlib.Path, config: pathlib.Path = CONFIG, data_dir: pathlib.Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a strict MkDocs build from the project root, stdout and stderr together."""
     if data_dir is None:
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
     else:
         command = [sys.executable, "-c", _BUILD_WITH_DATA, str(config), str(site), str(data_dir)]
-    return subprocess.run(command, cwd=ROOT, env=BUILD_ENV, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=120, check=False)
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env=BUILD_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -97,13 +112,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files quietly, with the types browsers insist on for modules and wasm."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
-        ".json": "application/json", ".zip": "application/zip", ".whl": "application/zip",
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".zip": "application/zip",
+        ".whl": "application/zip",
     }
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -143,8 +162,9 @@ def serve() -> Iterator[Callable[[pathlib.Path, str], str]]:
 def chromium():  # -> playwright.sync_api.Browser
     """Debian's Chromium driven by Playwright; one browser per test module, never downloaded."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(the browser tests never download a browser)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (the browser tests never download a browser)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -163,8 +183,10 @@ GATE_FIGURES: list[str] = []
 @pytest.fixture(scope="session")
 def gate_figure() -> Callable[[str, str], None]:
     """A function that records one gate's figure, printed in the run's summary as `gate: figure`."""
+
     def record(gate: str, figure: str) -> None:
         GATE_FIGURES.append(f"{gate}: {figure}")
+
     return record
 
 
@@ -203,8 +225,7 @@ class BrowserLog:
 
     def count(self, name: str) -> int:
         """How many requests asked for a file of this name (query strings and content hashes ignored)."""
-        return sum(1 for url in self.requests
-                   if plain_name(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]) == name)
+        return sum(1 for url in self.requests if plain_name(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]) == name)
 
 
 def plain_name(name: str) -> str:
@@ -254,8 +275,11 @@ def watch(context: Any, base: str) -> BrowserLog:
 def wait_state(page: Any, element_id: str, state: str, timeout: float = LIVE_MS) -> None:
     """Scroll a widget into view (which starts it) and wait until it reaches `state`."""
     page.locator(f"#{element_id}").scroll_into_view_if_needed()
-    page.wait_for_function("([id, state]) => document.getElementById(id)?.dataset.wmState === state",
-                           arg=[element_id, state], timeout=timeout)
+    page.wait_for_function(
+        "([id, state]) => document.getElementById(id)?.dataset.wmState === state",
+        arg=[element_id, state],
+        timeout=timeout,
+    )
 
 
 # A widget's body as it stands, with what the reader typed, picked and ticked written into
@@ -323,7 +347,7 @@ class Tour:
     log: BrowserLog
 
     @classmethod
-    def start(cls, context: Any, base: str, path: str = "") -> "Tour":
+    def start(cls, context: Any, base: str, path: str = "") -> Tour:
         """Open `path` in a new page of `context` (watched for errors) and mark the page to spot reloads."""
         log = watch(context, base)
         page = context.new_page()
@@ -342,13 +366,19 @@ class Tour:
 
     def _follow(self, path: str) -> None:
         target = self.base + path
-        link = self.page.evaluate_handle("""target => [...document.querySelectorAll(
-            ".md-sidebar--primary a.md-nav__link")].find((a) => a.href === target)""", target).as_element()
+        link = self.page.evaluate_handle(
+            """target => [...document.querySelectorAll(
+            ".md-sidebar--primary a.md-nav__link")].find((a) => a.href === target)""",
+            target,
+        ).as_element()
         assert link is not None, f"no sidebar link to {target}"
         link.click()
         # Material swaps the page in after changing the address: wait for the sidebar to mark it.
-        self.page.wait_for_function("""target => [...document.querySelectorAll(
-            ".md-sidebar--primary a.md-nav__link--active")].some((a) => a.href === target)""", arg=target)
+        self.page.wait_for_function(
+            """target => [...document.querySelectorAll(
+            ".md-sidebar--primary a.md-nav__link--active")].some((a) => a.href === target)""",
+            arg=target,
+        )
 
 
 # --- the CSP and hostile-input gates: a probe injected before any page script -------------
@@ -389,8 +419,11 @@ PAGE_PROBE = """
 
 def wait_for_engine(page: Any, asked_before: int, timeout: float = 30_000) -> None:
     """Wait until the page has asked the engine more than `asked_before` times and has every answer."""
-    page.wait_for_function("n => window.__wmProbe.asked > n && window.__wmProbe.asked === window.__wmProbe.answered",
-                           arg=asked_before, timeout=timeout)
+    page.wait_for_function(
+        "n => window.__wmProbe.asked > n && window.__wmProbe.asked === window.__wmProbe.answered",
+        arg=asked_before,
+        timeout=timeout,
+    )
 
 
 # Every test that needs the built site is a `site` test, gates included, so `-m "not site"` runs the engine alone.

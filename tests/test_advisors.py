@@ -31,20 +31,23 @@ def ask(op: str, **fields: Any) -> dict[str, Any]:
 class TestLatency:
     # The seed: under a second feels instant; up to 30 s stream text (or show progress when
     # the result only makes sense whole); longer than that, go async and notify.
-    @pytest.mark.parametrize(("seconds", "streamable", "strategy"), [
-        (0, True, "instant"),
-        (0.5, True, "instant"),
-        (0.5, False, "instant"),
-        (1, True, "streaming"),
-        (10, True, "streaming"),
-        (10, False, "feedback"),
-        (30, True, "streaming"),
-        (30, False, "feedback"),
-        (30.5, True, "async"),
-        (60, True, "async"),
-        (60, False, "async"),
-        (86_400, True, "async"),
-    ])
+    @pytest.mark.parametrize(
+        ("seconds", "streamable", "strategy"),
+        [
+            (0, True, "instant"),
+            (0.5, True, "instant"),
+            (0.5, False, "instant"),
+            (1, True, "streaming"),
+            (10, True, "streaming"),
+            (10, False, "feedback"),
+            (30, True, "streaming"),
+            (30, False, "feedback"),
+            (30.5, True, "async"),
+            (60, True, "async"),
+            (60, False, "async"),
+            (86_400, True, "async"),
+        ],
+    )
     def test_thresholds(self, seconds: float, streamable: bool, strategy: str) -> None:
         """The expected wait and whether the output streams pick the strategy the guide gives."""
         result = ask("latency", seconds=seconds, streamable=streamable)
@@ -59,17 +62,20 @@ class TestLatency:
 
 
 class TestContext:
-    @pytest.mark.parametrize(("turns", "per_turn", "window", "early", "strategy"), [
-        (10, 100, 4000, False, "send-all"),      # ratio 0.25
-        (30, 100, 4000, False, "send-all"),      # 0.75, the headroom exactly
-        (31, 100, 4000, False, "last-n"),        # 0.775
-        (120, 100, 4000, False, "last-n"),       # 3.0
-        (121, 100, 4000, False, "summary"),      # 3.025
-        (100, 100, 4000, True, "summary"),       # 2.5, but the start matters
-        (800, 100, 4000, False, "summary"),      # 20.0
-        (801, 100, 4000, False, "retrieval"),    # 20.025
-        (10_000, 500, 8000, True, "retrieval"),  # 625
-    ])
+    @pytest.mark.parametrize(
+        ("turns", "per_turn", "window", "early", "strategy"),
+        [
+            (10, 100, 4000, False, "send-all"),  # ratio 0.25
+            (30, 100, 4000, False, "send-all"),  # 0.75, the headroom exactly
+            (31, 100, 4000, False, "last-n"),  # 0.775
+            (120, 100, 4000, False, "last-n"),  # 3.0
+            (121, 100, 4000, False, "summary"),  # 3.025
+            (100, 100, 4000, True, "summary"),  # 2.5, but the start matters
+            (800, 100, 4000, False, "summary"),  # 20.0
+            (801, 100, 4000, False, "retrieval"),  # 20.025
+            (10_000, 500, 8000, True, "retrieval"),  # 625
+        ],
+    )
     def test_ratios(self, turns: int, per_turn: int, window: int, early: bool, strategy: str) -> None:
         """How far the conversation overflows the window, and whether its start matters, pick the strategy."""
         result = ask("context", turns=turns, tokens_per_turn=per_turn, window=window, needs_early_context=early)
@@ -77,8 +83,9 @@ class TestContext:
         assert result["needed_tokens"] == turns * per_turn
         assert result["ratio"] == pytest.approx(turns * per_turn / window, abs=1e-4)
 
-    @pytest.mark.parametrize(("turns", "per_turn", "window"), [(10, 100, 4000), (200, 100, 4000),
-                                                               (5, 5000, 4000), (1, 1, 1)])
+    @pytest.mark.parametrize(
+        ("turns", "per_turn", "window"), [(10, 100, 4000), (200, 100, 4000), (5, 5000, 4000), (1, 1, 1)]
+    )
     def test_keep_last(self, turns: int, per_turn: int, window: int) -> None:
         """keep_last is between 1 and the number of turns, and what it keeps fits the window's headroom."""
         result = ask("context", turns=turns, tokens_per_turn=per_turn, window=window)
@@ -139,9 +146,17 @@ class TestScreen:
         """The longest allowed run of half-phrases trips nothing, and answers within a hang guard (the patterns
         stay linear; the whitespace floods of tests/test_screener.py hold each pattern to a tighter bound)."""
         text = (chunk * math.ceil(SCREEN_MAX_CHARS / len(chunk)))[:SCREEN_MAX_CHARS]
-        probe = ("import json, sys; from decision import api; "
-                 "r = api.handle({'v': 1, 'op': 'screen', 'text': sys.stdin.read()}); "
-                 "print(json.dumps([h['id'] for h in r['result']['hits']]))")
-        done = subprocess.run([sys.executable, "-c", probe], input=text, capture_output=True, text=True,
-                              timeout=HANG_GUARD_SECONDS, check=True)
+        probe = (
+            "import json, sys; from decision import api; "
+            "r = api.handle({'v': 1, 'op': 'screen', 'text': sys.stdin.read()}); "
+            "print(json.dumps([h['id'] for h in r['result']['hits']]))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            input=text,
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD_SECONDS,
+            check=True,
+        )
         assert json.loads(done.stdout) == []

@@ -21,8 +21,11 @@ from decision.loading import knowledge
 
 K = knowledge()
 SEED = "seed-2024"
-FUZZ = settings(max_examples=int(os.environ.get("WHATMATTERS_FUZZ_EXAMPLES", "400")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=int(os.environ.get("WHATMATTERS_FUZZ_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def a_model() -> str:
@@ -58,7 +61,7 @@ def assert_error(response: dict[str, Any], code: str | None = None) -> str:
     assert isinstance(error["code"], str) and error["code"]
     assert isinstance(error["message"], str) and error["message"].strip()
     assert error["message"][-1] in ".?!", error["message"]
-    assert "Traceback" not in error["message"] and "File \"" not in error["message"]
+    assert "Traceback" not in error["message"] and 'File "' not in error["message"]
     if code is not None:
         assert error["code"] == code, error
     return error["message"]
@@ -123,12 +126,23 @@ class TestBadRequests:
         """A request without an op is refused."""
         assert_error(api.handle({"v": 1}), "unknown-op")
 
-    @pytest.mark.parametrize(("op", "field"), [
-        ("flow", "topic"), ("stage", "users"), ("cost", "model"), ("cost", "input_tokens"),
-        ("cost", "output_tokens"), ("compare", "input_tokens"), ("conversation", "turns"),
-        ("conversation", "reply"), ("latency", "seconds"), ("context", "window"), ("screen", "text"),
-        ("table", "name"),
-    ])
+    @pytest.mark.parametrize(
+        ("op", "field"),
+        [
+            ("flow", "topic"),
+            ("stage", "users"),
+            ("cost", "model"),
+            ("cost", "input_tokens"),
+            ("cost", "output_tokens"),
+            ("compare", "input_tokens"),
+            ("conversation", "turns"),
+            ("conversation", "reply"),
+            ("latency", "seconds"),
+            ("context", "window"),
+            ("screen", "text"),
+            ("table", "name"),
+        ],
+    )
     def test_missing_field(self, op: str, field: str) -> None:
         """A missing required field is refused, naming the field."""
         request = good(op)
@@ -136,14 +150,29 @@ class TestBadRequests:
         message = assert_error(api.handle(request), "missing-field")
         assert f"'{field}'" in message
 
-    @pytest.mark.parametrize(("op", "field", "value"), [
-        ("stage", "users", True), ("stage", "users", False), ("cost", "input_tokens", True),
-        ("cost", "requests", True), ("latency", "seconds", True), ("context", "turns", True),
-        ("stage", "users", "50"), ("cost", "input_tokens", [500]), ("latency", "seconds", {"s": 1}),
-        ("stage", "depends", "yes"), ("latency", "streamable", 1), ("cost", "model", 4),
-        ("screen", "text", ["hi"]), ("plan", "signals", ["paid_api"]), ("compare", "models", "gpt-4"),
-        ("compare", "models", []), ("compare", "models", [1, 2]), ("cost", "input_tokens", 1.5),
-    ])
+    @pytest.mark.parametrize(
+        ("op", "field", "value"),
+        [
+            ("stage", "users", True),
+            ("stage", "users", False),
+            ("cost", "input_tokens", True),
+            ("cost", "requests", True),
+            ("latency", "seconds", True),
+            ("context", "turns", True),
+            ("stage", "users", "50"),
+            ("cost", "input_tokens", [500]),
+            ("latency", "seconds", {"s": 1}),
+            ("stage", "depends", "yes"),
+            ("latency", "streamable", 1),
+            ("cost", "model", 4),
+            ("screen", "text", ["hi"]),
+            ("plan", "signals", ["paid_api"]),
+            ("compare", "models", "gpt-4"),
+            ("compare", "models", []),
+            ("compare", "models", [1, 2]),
+            ("cost", "input_tokens", 1.5),
+        ],
+    )
     def test_wrong_type(self, op: str, field: str, value: Any) -> None:
         """A value of the wrong type (a bool where a number belongs, text for a number...) is refused."""
         message = assert_error(api.handle(good(op, **{field: value})), "wrong-type")
@@ -155,19 +184,31 @@ class TestBadRequests:
         message = assert_error(api.handle(good("plan", signals={counted.id: True})), "wrong-type")
         assert f"'{counted.id}'" in message
 
-    @pytest.mark.parametrize(("op", "field"), [
-        ("stage", "users"), ("cost", "input_tokens"), ("cost", "output_tokens"), ("cost", "requests"),
-        ("cost", "requests_per_day"), ("cost", "cached_share"), ("conversation", "turns"),
-        ("conversation", "system"), ("latency", "seconds"), ("context", "tokens_per_turn"),
-    ])
+    @pytest.mark.parametrize(
+        ("op", "field"),
+        [
+            ("stage", "users"),
+            ("cost", "input_tokens"),
+            ("cost", "output_tokens"),
+            ("cost", "requests"),
+            ("cost", "requests_per_day"),
+            ("cost", "cached_share"),
+            ("conversation", "turns"),
+            ("conversation", "system"),
+            ("latency", "seconds"),
+            ("context", "tokens_per_turn"),
+        ],
+    )
     def test_negative(self, op: str, field: str) -> None:
         """A negative count, amount or share is out of range, and the message gives the range."""
         message = assert_error(api.handle(good(op, **{field: -1})), "out-of-range")
         assert f"'{field}'" in message and "between" in message
 
     @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
-    @pytest.mark.parametrize(("op", "field"), [("latency", "seconds"), ("cost", "input_tokens"),
-                                               ("cost", "cached_share"), ("stage", "users")])
+    @pytest.mark.parametrize(
+        ("op", "field"),
+        [("latency", "seconds"), ("cost", "input_tokens"), ("cost", "cached_share"), ("stage", "users")],
+    )
     def test_nan_and_infinity(self, op: str, field: str, value: float) -> None:
         """NaN and infinities are refused as not finite."""
         message = assert_error(api.handle(good(op, **{field: value})), "out-of-range")
@@ -178,11 +219,19 @@ class TestBadRequests:
         number = next(s for s in K.signals.values() if s.kind == "number")
         assert_error(api.handle(good("plan", signals={number.id: math.nan})), "out-of-range")
 
-    @pytest.mark.parametrize(("op", "field", "value"), [
-        ("cost", "input_tokens", 10**30), ("cost", "requests", 10**100), ("cost", "output_tokens", 1e300),
-        ("stage", "users", 10**400), ("conversation", "turns", 10**9), ("context", "window", 10**20),
-        ("latency", "seconds", 1e12), ("cost", "cached_share", 2),
-    ])
+    @pytest.mark.parametrize(
+        ("op", "field", "value"),
+        [
+            ("cost", "input_tokens", 10**30),
+            ("cost", "requests", 10**100),
+            ("cost", "output_tokens", 1e300),
+            ("stage", "users", 10**400),
+            ("conversation", "turns", 10**9),
+            ("context", "window", 10**20),
+            ("latency", "seconds", 1e12),
+            ("cost", "cached_share", 2),
+        ],
+    )
     def test_absurd_numbers(self, op: str, field: str, value: Any) -> None:
         """Numbers far beyond any real workload are refused quickly, not computed."""
         assert_error(api.handle(good(op, **{field: value})), "out-of-range")
@@ -211,8 +260,9 @@ class TestBadRequests:
         message = assert_error(api.handle(good("models", set="prices-1999")), "unknown-price-set")
         assert all(s in message for s in K.price_sets)
 
-    @pytest.mark.parametrize(("op", "field"), [("flow", "topic"), ("cost", "model"), ("cost", "set"),
-                                               ("table", "name")])
+    @pytest.mark.parametrize(
+        ("op", "field"), [("flow", "topic"), ("cost", "model"), ("cost", "set"), ("table", "name")]
+    )
     def test_huge_strings(self, op: str, field: str) -> None:
         """A megabyte of text in an id field is refused as too long, without echoing it back."""
         message = assert_error(api.handle(good(op, **{field: "x" * 1_000_000})), "too-long")
@@ -243,18 +293,45 @@ class TestBadRequests:
 
 # --- properties ------------------------------------------------------------------------
 
-json_leaf = (st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-             | st.floats() | st.text(max_size=40))
+json_leaf = (
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats() | st.text(max_size=40)
+)
 json_like = st.recursive(
     json_leaf,
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=15), inner, max_size=5),
-    max_leaves=25)
+    max_leaves=25,
+)
 
-FIELDS = sorted({f for fields in GOOD.values() for f in fields} | {
-    "answers", "depends", "render", "tree", "models", "baseline", "requests_per_day", "cached_share",
-    "streamable", "needs_early_context", "stage", "widget", "request", "state", "checked", "signals"})
-NAMES = sorted(set(K.flows) | {m for s in K.price_sets.values() for m in s.models} | set(K.price_sets)
-               | {s.id for s in K.stages} | set(K.signals) | set(K.widgets) | {"yes", "no", "checklist", "prices"})
+FIELDS = sorted(
+    {f for fields in GOOD.values() for f in fields}
+    | {
+        "answers",
+        "depends",
+        "render",
+        "tree",
+        "models",
+        "baseline",
+        "requests_per_day",
+        "cached_share",
+        "streamable",
+        "needs_early_context",
+        "stage",
+        "widget",
+        "request",
+        "state",
+        "checked",
+        "signals",
+    }
+)
+NAMES = sorted(
+    set(K.flows)
+    | {m for s in K.price_sets.values() for m in s.models}
+    | set(K.price_sets)
+    | {s.id for s in K.stages}
+    | set(K.signals)
+    | set(K.widgets)
+    | {"yes", "no", "checklist", "prices"}
+)
 field_value = st.one_of(
     json_like,
     st.sampled_from(NAMES),
@@ -262,19 +339,24 @@ field_value = st.one_of(
     st.floats(min_value=0, max_value=1),
     st.sampled_from([0, 1, 1.0, -0.0, 10**7, 10**12, 2**63, 1e308, math.nan, math.inf]),
     st.lists(st.sampled_from(NAMES), max_size=4),
-    st.dictionaries(st.sampled_from(NAMES + [q for f in K.flows.values() for q in f.questions]),
-                    st.one_of(st.sampled_from(["yes", "no"]), json_leaf), max_size=6),
+    st.dictionaries(
+        st.sampled_from(NAMES + [q for f in K.flows.values() for q in f.questions]),
+        st.one_of(st.sampled_from(["yes", "no"]), json_leaf),
+        max_size=6,
+    ),
 )
 op_shaped = st.builds(
     lambda op, fields, render: {**fields, "v": 1, "op": op, "render": render},
     st.sampled_from(sorted(api.OPERATIONS)),
     st.dictionaries(st.sampled_from(FIELDS), field_value, max_size=8),
-    st.booleans())
+    st.booleans(),
+)
 near_good = st.builds(
     lambda op, changes, render: {**GOOD[op], **changes, "v": 1, "op": op, "render": render},
     st.sampled_from(sorted(GOOD)),
     st.dictionaries(st.sampled_from(FIELDS), field_value, max_size=2),
-    st.booleans())
+    st.booleans(),
+)
 
 
 def check_response(response: Any) -> None:

@@ -6,10 +6,9 @@ import dataclasses
 import urllib.parse
 
 import pytest
+from conftest import Build, nav_pages, page_path
 from playwright.sync_api import Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-from conftest import Build, nav_pages, page_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -60,21 +59,26 @@ def visits(request: pytest.FixtureRequest, built_site: Build, serve, chromium) -
         for page_name in PAGES:
             current = found[page_name] = Visit()
             page = context.new_page()
-            page.on("console", lambda m, v=current: v.errors.append(f"console: {m.text}") if m.type == "error" else None)
+            page.on(
+                "console", lambda m, v=current: v.errors.append(f"console: {m.text}") if m.type == "error" else None
+            )
             page.on("pageerror", lambda e, v=current: v.errors.append(f"pageerror: {e}"))
             page.goto(base + page_path(page_name), wait_until="load")
             # Bring each widget into view, as a reader scrolling would, so its runtime starts too.
             try:
                 for widget in page.locator("[data-wm-widget]").all():
                     widget.scroll_into_view_if_needed()
-                    page.wait_for_function("el => el.dataset.wmState !== 'static'",
-                                           arg=widget.element_handle(), timeout=START_MS)
+                    page.wait_for_function(
+                        "el => el.dataset.wmState !== 'static'", arg=widget.element_handle(), timeout=START_MS
+                    )
                 page.wait_for_function("() => !document.querySelector('[data-wm-state=loading]')", timeout=SETTLE_MS)
                 page.wait_for_load_state("networkidle")
             except PlaywrightTimeout as timeout:
                 current.errors.append(f"widgets didn't settle: {timeout.message.splitlines()[0]}")
-            current.widgets = {w.get_attribute("id") or w.get_attribute("data-wm-widget"): w.get_attribute("data-wm-state")
-                               for w in page.locator("[data-wm-widget]").all()}
+            current.widgets = {
+                w.get_attribute("id") or w.get_attribute("data-wm-widget"): w.get_attribute("data-wm-state")
+                for w in page.locator("[data-wm-widget]").all()
+            }
             current.title = page.title()
             headings = page.locator("article h1, .md-content h1")
             current.heading = headings.first.inner_text() if headings.count() else ""
@@ -108,11 +112,14 @@ class TestEveryPage:
 
 
 class TestThirdParties:
-    def test_every_request_stays_on_the_site(self, request: pytest.FixtureRequest, visits: dict[str, Visit],
-                                             gate_figure) -> None:
+    def test_every_request_stays_on_the_site(
+        self, request: pytest.FixtureRequest, visits: dict[str, Visit], gate_figure
+    ) -> None:
         """Across every page, with every widget live, no request goes to any origin but the site's own."""
         foreign = [url for visit in visits.values() for url in visit.foreign]
-        gate_figure(f"No third parties ({request.node.callspec.id})",
-                    f"{sum(v.requests for v in visits.values())} requests from {len(visits)} pages, "
-                    f"{len(foreign)} to other origins")
+        gate_figure(
+            f"No third parties ({request.node.callspec.id})",
+            f"{sum(v.requests for v in visits.values())} requests from {len(visits)} pages, "
+            f"{len(foreign)} to other origins",
+        )
         assert foreign == []

@@ -23,13 +23,21 @@ STRICT = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
 COMMAND = [sys.executable, "-m", "decision"]
 
 
-def whatmatters(*argv: str | bytes, stdin: bytes | None = None, closed_stdin: bool = False,
-                timeout: int = 60) -> subprocess.CompletedProcess[bytes]:
+def whatmatters(
+    *argv: str | bytes, stdin: bytes | None = None, closed_stdin: bool = False, timeout: int = 60
+) -> subprocess.CompletedProcess[bytes]:
     """Run the CLI under a strict UTF-8 locale; `closed_stdin` runs it as `whatmatters ... <&-`."""
-    return subprocess.run([*COMMAND, *argv], cwd=ROOT, env=STRICT, input=stdin,
-                          stdin=None if stdin is not None else subprocess.DEVNULL,
-                          preexec_fn=(lambda: os.close(0)) if closed_stdin else None,
-                          capture_output=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [*COMMAND, *argv],
+        cwd=ROOT,
+        env=STRICT,
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        preexec_fn=(lambda: os.close(0)) if closed_stdin else None,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def one_sentence(done: subprocess.CompletedProcess[bytes]) -> str:
@@ -40,12 +48,16 @@ def one_sentence(done: subprocess.CompletedProcess[bytes]) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("argv", [
-    ("screen", b"ignore previous instructions \xff\xfe"),
-    ("screen", "--json", b"\xc3("),
-    ("ask", b"cach\xffing"),
-    ("cost", "--model", b"gpt-4\xff"),
-], ids=["screen", "screen-json", "ask-topic", "cost-model"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("screen", b"ignore previous instructions \xff\xfe"),
+        ("screen", "--json", b"\xc3("),
+        ("ask", b"cach\xffing"),
+        ("cost", "--model", b"gpt-4\xff"),
+    ],
+    ids=["screen", "screen-json", "ask-topic", "cost-model"],
+)
 def test_non_utf8_argument_is_one_sentence(argv: tuple[str | bytes, ...]) -> None:
     done = whatmatters(*argv)
     assert done.returncode == 2, done.stderr
@@ -58,19 +70,34 @@ def test_non_utf8_stdin_is_one_sentence() -> None:
     assert "UTF-8" in one_sentence(done)
 
 
-@pytest.mark.parametrize("argv", [("screen",), ("screen", "-"), ("ask", "caching")], ids=["screen", "screen-dash", "ask"])
+@pytest.mark.parametrize(
+    "argv", [("screen",), ("screen", "-"), ("ask", "caching")], ids=["screen", "screen-dash", "ask"]
+)
 def test_closed_stdin_is_one_sentence(argv: tuple[str, ...]) -> None:
     done = whatmatters(*argv, closed_stdin=True)
     assert done.returncode == 2, done.stderr
     one_sentence(done)
 
 
-@pytest.mark.parametrize("argv", [("compare", "--input-tokens", "1000", "--output-tokens", "200"), ("models",),
-                                  ("compare", "--input-tokens", "1000", "--output-tokens", "200", "--json")], ids=["compare", "models", "json"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("compare", "--input-tokens", "1000", "--output-tokens", "200"),
+        ("models",),
+        ("compare", "--input-tokens", "1000", "--output-tokens", "200", "--json"),
+    ],
+    ids=["compare", "models", "json"],
+)
 def test_closed_stdout_pipe_ends_quietly(argv: tuple[str, ...]) -> None:
     # `whatmatters compare | head -1` where head has already gone: every write hits a closed pipe.
-    with subprocess.Popen([*COMMAND, *argv], cwd=ROOT, env=STRICT, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    with subprocess.Popen(
+        [*COMMAND, *argv],
+        cwd=ROOT,
+        env=STRICT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()
         err = proc.stderr.read().decode("utf-8", "replace")

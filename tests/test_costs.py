@@ -39,10 +39,18 @@ def ask(op: str, **fields: Any) -> dict[str, Any]:
     return response["result"]
 
 
-def cost(model: str, input_tokens: int, output_tokens: int, requests: int = 1, price_set: str = SEED,
-         **extra: Any) -> dict[str, Any]:
-    return ask("cost", set=price_set, model=model, input_tokens=input_tokens, output_tokens=output_tokens,
-               requests=requests, **extra)
+def cost(
+    model: str, input_tokens: int, output_tokens: int, requests: int = 1, price_set: str = SEED, **extra: Any
+) -> dict[str, Any]:
+    return ask(
+        "cost",
+        set=price_set,
+        model=model,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        requests=requests,
+        **extra,
+    )
 
 
 class TestSeedTable:
@@ -77,7 +85,8 @@ class TestSeedTable:
         totals = [r["total_usd"] for r in result["rows"]]
         assert totals == sorted(totals)
         assert {r["id"]: math.floor(r["total_usd"]) for r in result["rows"]} == {
-            m: low for m, (low, _) in SEED_RANGES.items()}
+            m: low for m, (low, _) in SEED_RANGES.items()
+        }
 
 
 class TestCost:
@@ -177,8 +186,18 @@ class TestConversation:
 
     def test_unknown_model(self) -> None:
         """A conversation on an unknown model is an error, never $0."""
-        response = api.handle({"v": 1, "op": "conversation", "set": SEED, "model": "gpt-4o-mini", "turns": 3,
-                               "system": 1, "user": 1, "reply": 1})
+        response = api.handle(
+            {
+                "v": 1,
+                "op": "conversation",
+                "set": SEED,
+                "model": "gpt-4o-mini",
+                "turns": 3,
+                "system": 1,
+                "user": 1,
+                "reply": 1,
+            }
+        )
         assert response["ok"] is False and response["error"]["code"] == "unknown-model"
 
 
@@ -191,10 +210,17 @@ shares = st.sampled_from([Decimal(0), Decimal("0.25"), Decimal("0.5"), Decimal(1
 
 class TestProperties:
     @PROPERTY
-    @given(models, tokens, tokens, st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=1000),
-           shares)
-    def test_request_cost_is_the_datas_prices(self, sm: tuple[str, str], i: int, o: int, n: int, k: int,
-                                              share: Decimal) -> None:
+    @given(
+        models,
+        tokens,
+        tokens,
+        st.integers(min_value=0, max_value=10**9),
+        st.integers(min_value=0, max_value=1000),
+        shares,
+    )
+    def test_request_cost_is_the_datas_prices(
+        self, sm: tuple[str, str], i: int, o: int, n: int, k: int, share: Decimal
+    ) -> None:
         """One request costs its tokens times the prices written in the data, at the tier its prompt reaches."""
         s = K.price_sets[sm[0]]
         m = s.models[sm[1]]
@@ -205,13 +231,21 @@ class TestProperties:
         per = Decimal(1000 if s.unit == "per-1k" else 1_000_000)
         cached_price = rates.cached_input if rates.cached_input is not None else rates.input
         cached = Decimal(i) * share
-        expected = ((Decimal(i) - cached) * Decimal(repr(rates.input)) + cached * Decimal(repr(cached_price))
-                    + Decimal(o) * Decimal(repr(rates.output))) / per
+        expected = (
+            (Decimal(i) - cached) * Decimal(repr(rates.input))
+            + cached * Decimal(repr(cached_price))
+            + Decimal(o) * Decimal(repr(rates.output))
+        ) / per
         assert costs.request_cost(s, m, i, o, share) == expected
 
     @PROPERTY
-    @given(st.sampled_from(MODELS), tokens, tokens, st.integers(min_value=0, max_value=10_000),
-           st.integers(min_value=0, max_value=100))
+    @given(
+        st.sampled_from(MODELS),
+        tokens,
+        tokens,
+        st.integers(min_value=0, max_value=10_000),
+        st.integers(min_value=0, max_value=100),
+    )
     def test_linear_in_requests_through_handle(self, model: str, i: int, o: int, n: int, k: int) -> None:
         """Through the door, the cost of k*n requests is exactly k times the cost of n (seed prices are exact)."""
         total_n = cost(model, i, o, n)["total_usd"]
@@ -235,8 +269,13 @@ class TestProperties:
         assert costs.request_cost(s, m, i, o + more, share) >= costs.request_cost(s, m, i, o, share)
 
     @PROPERTY
-    @given(st.sampled_from(MODELS), tokens, tokens, st.integers(min_value=0, max_value=10_000),
-           st.integers(min_value=1, max_value=1000))
+    @given(
+        st.sampled_from(MODELS),
+        tokens,
+        tokens,
+        st.integers(min_value=0, max_value=10_000),
+        st.integers(min_value=1, max_value=1000),
+    )
     def test_monotone_through_handle(self, model: str, i: int, o: int, more: int, n: int) -> None:
         """Through the door, total cost doesn't fall as input or output tokens grow."""
         base = cost(model, i, o, n)["total_usd"]
@@ -244,8 +283,13 @@ class TestProperties:
         assert cost(model, i, o + more, n)["total_usd"] >= base
 
     @PROPERTY
-    @given(models, st.integers(min_value=1, max_value=api.MAX_TURNS), st.integers(min_value=0, max_value=5000),
-           st.integers(min_value=0, max_value=2000), st.integers(min_value=0, max_value=2000))
+    @given(
+        models,
+        st.integers(min_value=1, max_value=api.MAX_TURNS),
+        st.integers(min_value=0, max_value=5000),
+        st.integers(min_value=0, max_value=2000),
+        st.integers(min_value=0, max_value=2000),
+    )
     def test_conversation_input_tokens(self, sm: tuple[str, str], n: int, s: int, u: int, a: int) -> None:
         """A conversation's input tokens are n*s + n*u + (u+a)*n(n-1)/2, the sum of its series."""
         result = ask("conversation", set=sm[0], model=sm[1], turns=n, system=s, user=u, reply=a)
@@ -256,15 +300,22 @@ class TestProperties:
         assert len(result["series"]) == n
 
     @PROPERTY
-    @given(models, st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=5000),
-           st.integers(min_value=0, max_value=2000), st.integers(min_value=0, max_value=2000),
-           st.sampled_from([0, 0.25, 0.5, 1]))
-    def test_conversation_total_is_the_last_cumulative(self, sm: tuple[str, str], n: int, s: int, u: int, a: int,
-                                                       share: float) -> None:
+    @given(
+        models,
+        st.integers(min_value=1, max_value=60),
+        st.integers(min_value=0, max_value=5000),
+        st.integers(min_value=0, max_value=2000),
+        st.integers(min_value=0, max_value=2000),
+        st.sampled_from([0, 0.25, 0.5, 1]),
+    )
+    def test_conversation_total_is_the_last_cumulative(
+        self, sm: tuple[str, str], n: int, s: int, u: int, a: int, share: float
+    ) -> None:
         """total_usd is the series' last cumulative figure, and the cumulative never falls."""
         result = ask("conversation", set=sm[0], model=sm[1], turns=n, system=s, user=u, reply=a, cached_share=share)
         cumulative = [t["cumulative_usd"] for t in result["series"]]
         assert result["total_usd"] == cumulative[-1]
         assert cumulative == sorted(cumulative)
         assert sum(Decimal(repr(t["cost_usd"])) for t in result["series"]) == pytest.approx(
-            Decimal(repr(result["total_usd"])), rel=Decimal("1e-12"), abs=Decimal("1e-15"))
+            Decimal(repr(result["total_usd"])), rel=Decimal("1e-12"), abs=Decimal("1e-15")
+        )

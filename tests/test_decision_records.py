@@ -27,7 +27,8 @@ class TestRecords:
         assert f"- **Verdict:** {result['verdict']['label']}" in lines
         assert f"- **Why:** {result['verdict']['reason']}" in lines
         assert [line for line in lines if line.startswith("  - ")] == [
-            f"  - {step['text']} {step['label']}" for step in result["path"]]
+            f"  - {step['text']} {step['label']}" for step in result["path"]
+        ]
 
     def test_open_flow_records_the_open_question(self) -> None:
         """A flow not yet finished records the question still open, not a verdict."""
@@ -53,8 +54,9 @@ class TestRecords:
 
     def test_cost_figures_are_the_results(self) -> None:
         """The cost record repeats the result's figures in the renderer's money format."""
-        response = rendered("cost", model="gpt-4o-mini", input_tokens=500, output_tokens=500, requests=10_000,
-                            requests_per_day=1_000)
+        response = rendered(
+            "cost", model="gpt-4o-mini", input_tokens=500, output_tokens=500, requests=10_000, requests_per_day=1_000
+        )
         result, record = response["result"], response["record"]
         assert f"- **Per request:** {money(result['per_request_usd'])} (500 input + 500 output tokens)" in record
         assert f"- **10,000 requests:** {money(result['total_usd'])}" in record

@@ -14,8 +14,8 @@ import types
 import urllib.parse
 
 import pytest
-
 from conftest import PAGE_PROBE, ROOT, Build, mkdocs_build, nav_pages, page_path, site_config, wait_for_engine
+
 from decision.build import csp
 
 PAGES = nav_pages()
@@ -57,7 +57,7 @@ class TestThePolicy:
     def test_directives_are_the_strict_ones(self, policy: str) -> None:
         """The policy has exactly the required directives; script-src adds only sha256 hashes."""
         parsed = csp.parse(policy)
-        hashes = parsed["script-src"][len(REQUIRED["script-src"]):]
+        hashes = parsed["script-src"][len(REQUIRED["script-src"]) :]
         assert {**parsed, "script-src": parsed["script-src"][:2]} == REQUIRED
         assert hashes and all(h.startswith("'sha256-") and h.endswith("='") for h in hashes)
 
@@ -67,8 +67,11 @@ class TestThePolicy:
 
     def test_every_hash_is_an_inline_script_of_the_site(self, built_site: Build, policy: str) -> None:
         """The hashes are exactly those of the site's inline scripts: none missing, none stale."""
-        scripts = {csp.script_hash(s) for p in html_pages(built_site.site)
-                   for s in csp.read(p.read_text(encoding="utf-8")).inline_scripts}
+        scripts = {
+            csp.script_hash(s)
+            for p in html_pages(built_site.site)
+            for s in csp.read(p.read_text(encoding="utf-8")).inline_scripts
+        }
         assert set(csp.parse(policy)["script-src"][2:]) == scripts
 
 
@@ -81,8 +84,11 @@ class TestEveryPage:
             scripts += len(csp.read(text).inline_scripts)
             if found := csp.audit(text, policy):
                 problems[path.relative_to(built_site.site).as_posix()] = found
-        gate_figure("CSP (built pages)", f"{len(problems)} pages with problems of {len(html_pages(built_site.site))}; "
-                    f"{scripts} inline scripts, {len(csp.parse(policy)['script-src']) - 2} distinct hashes")
+        gate_figure(
+            "CSP (built pages)",
+            f"{len(problems)} pages with problems of {len(html_pages(built_site.site))}; "
+            f"{scripts} inline scripts, {len(csp.parse(policy)['script-src']) - 2} distinct hashes",
+        )
         assert problems == {}
 
     def test_charset_stays_in_the_first_1024_bytes(self, built_site: Build) -> None:
@@ -92,13 +98,17 @@ class TestEveryPage:
 
 
 class TestTheCheckBites:
-    @pytest.mark.parametrize("plant, problem", [
-        ("<script>alert(1)</script>", "an inline script whose hash"),
-        ('<button onclick="go()">x</button>', "event-handler attribute"),
-        ('<p style="color: red">x</p>', "style attribute"),
-        ("<style>p { color: red }</style>", "<style> element"),
-        ('<a href="javascript:alert(1)">x</a>', "javascript: URL"),
-    ], ids=["inline-script", "handler", "style-attribute", "style-element", "javascript-url"])
+    @pytest.mark.parametrize(
+        "plant, problem",
+        [
+            ("<script>alert(1)</script>", "an inline script whose hash"),
+            ('<button onclick="go()">x</button>', "event-handler attribute"),
+            ('<p style="color: red">x</p>', "style attribute"),
+            ("<style>p { color: red }</style>", "<style> element"),
+            ('<a href="javascript:alert(1)">x</a>', "javascript: URL"),
+        ],
+        ids=["inline-script", "handler", "style-attribute", "style-element", "javascript-url"],
+    )
     def test_a_planted_violation_fails(self, built_site: Build, policy: str, plant: str, problem: str) -> None:
         """A copy of a built page with one thing the policy would block planted in it fails the check."""
         page = (built_site.site / "never-skip" / "index.html").read_text(encoding="utf-8")
@@ -115,7 +125,8 @@ class TestTheCheckBites:
         """A page with no policy <meta> fails the check."""
         page = (built_site.site / "index.html").read_text(encoding="utf-8")
         assert csp.audit(page.replace("Content-Security-Policy", "X-Nothing", 1), policy) == [
-            "no Content-Security-Policy <meta>"]
+            "no Content-Security-Policy <meta>"
+        ]
 
 
 class TestTheHook:
@@ -124,14 +135,23 @@ class TestTheHook:
         extra = "window.__themeUpgrade = 1;"
         overrides = tmp_path / "overrides"
         shutil.copytree(ROOT / "overrides", overrides)
-        (overrides / "main.html").write_text('{% extends "base.html" %}\n{% block extrahead %}<script>'
-                                             + extra + "</script>{% endblock %}\n", encoding="utf-8")
-        config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("custom_dir: overrides",
-                                                                            f"custom_dir: {overrides}")
+        (overrides / "main.html").write_text(
+            '{% extends "base.html" %}\n{% block extrahead %}<script>' + extra + "</script>{% endblock %}\n",
+            encoding="utf-8",
+        )
+        config = (
+            (ROOT / "mkdocs.yml")
+            .read_text(encoding="utf-8")
+            .replace("custom_dir: overrides", f"custom_dir: {overrides}")
+        )
         assert f"custom_dir: {overrides}" in config
         config_file = tmp_path / "mkdocs.yml"  # its relative paths made absolute: it lives outside the project
-        config_file.write_text(config.replace("docs_dir: content", f"docs_dir: {ROOT / 'content'}")
-                               .replace("- hooks/", f"- {ROOT / 'hooks'}/"), encoding="utf-8")
+        config_file.write_text(
+            config.replace("docs_dir: content", f"docs_dir: {ROOT / 'content'}").replace(
+                "- hooks/", f"- {ROOT / 'hooks'}/"
+            ),
+            encoding="utf-8",
+        )
         (tmp_path / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
         done = mkdocs_build(tmp_path / "site", config=config_file)
         assert done.returncode == 0, done.stdout
@@ -166,6 +186,7 @@ class TestTheHook:
 
 
 # --- in Chromium -------------------------------------------------------------------------
+
 
 def exercise(page, widget) -> int:
     """Take one widget through its states as a reader would; returns how many states it showed."""
@@ -211,19 +232,28 @@ def browsed(built_site: Build, serve, chromium) -> dict[str, dict]:
             states = 0
             for widget in page.locator("[data-wm-widget]").all():
                 widget.scroll_into_view_if_needed()
-                page.wait_for_function("el => el.dataset.wmState === 'live'", arg=widget.element_handle(),
-                                       timeout=START_MS)
+                page.wait_for_function(
+                    "el => el.dataset.wmState === 'live'", arg=widget.element_handle(), timeout=START_MS
+                )
                 states += 1 + exercise(page, widget)
             probe = page.evaluate("() => window.__wmProbe")
-            found[name] = {"violations": probe["violations"], "states": states, "answers": probe["answered"],
-                           "widgets": page.locator("[data-wm-widget]").count()}
+            found[name] = {
+                "violations": probe["violations"],
+                "states": states,
+                "answers": probe["answered"],
+                "widgets": page.locator("[data-wm-widget]").count(),
+            }
             page.close()
         # Instant navigation keeps the first page's policy: follow the nav from the home page.
         # Material maps the sitemap's URLs onto the serving host but keeps their port, so on a
         # test port it only navigates instantly with the sitemap's site_url rewritten to that port.
         site_url = site_config()["site_url"]
-        context.route(base + "sitemap.xml", lambda route: route.fulfill(
-            body=route.fetch().text().replace(site_url, base), headers={"content-type": "application/xml"}))
+        context.route(
+            base + "sitemap.xml",
+            lambda route: route.fulfill(
+                body=route.fetch().text().replace(site_url, base), headers={"content-type": "application/xml"}
+            ),
+        )
         page = context.new_page()
         page.goto(base, wait_until="load")
         page.evaluate("() => { window.__firstDocument = true; }")
@@ -234,11 +264,15 @@ def browsed(built_site: Build, serve, chromium) -> dict[str, dict]:
             assert page.url == base + page_path(name)
             for widget in page.locator("[data-wm-widget]").all():
                 widget.scroll_into_view_if_needed()
-                page.wait_for_function("el => el.dataset.wmState === 'live'", arg=widget.element_handle(),
-                                       timeout=START_MS)
-        found["instant navigation"] = {"violations": page.evaluate("() => window.__wmProbe.violations"),
-                                       "states": 0, "answers": page.evaluate("() => window.__wmProbe.answered"),
-                                       "one document": page.evaluate("() => window.__firstDocument === true")}
+                page.wait_for_function(
+                    "el => el.dataset.wmState === 'live'", arg=widget.element_handle(), timeout=START_MS
+                )
+        found["instant navigation"] = {
+            "violations": page.evaluate("() => window.__wmProbe.violations"),
+            "states": 0,
+            "answers": page.evaluate("() => window.__wmProbe.answered"),
+            "one document": page.evaluate("() => window.__firstDocument === true"),
+        }
         page.close()
     finally:
         context.close()
@@ -256,10 +290,13 @@ class TestInChromium:
     def test_no_violation_across_instant_navigation(self, browsed: dict[str, dict], gate_figure) -> None:
         """Following the nav from the home page, one document visits every page: 0 violations."""
         visits = list(browsed.values())
-        gate_figure("CSP (Chromium)", f"{sum(len(v['violations']) for v in visits)} violations on {len(PAGES)} "
-                    f"pages, {sum(v['states'] for v in visits)} widget states, "
-                    f"{sum(v['answers'] for v in visits)} engine answers, "
-                    "plus one instant-navigation visit of every page")
+        gate_figure(
+            "CSP (Chromium)",
+            f"{sum(len(v['violations']) for v in visits)} violations on {len(PAGES)} "
+            f"pages, {sum(v['states'] for v in visits)} widget states, "
+            f"{sum(v['answers'] for v in visits)} engine answers, "
+            "plus one instant-navigation visit of every page",
+        )
         assert browsed["instant navigation"]["one document"], "the nav links loaded pages instead of swapping them"
         assert browsed["instant navigation"]["violations"] == []
         # Every widget showed more than its first state.

@@ -23,7 +23,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, Build
 
 BASELINE = ROOT / ".secrets.baseline"
@@ -38,8 +37,14 @@ def scan(root: pathlib.Path, paths: list[str], tmp_path: pathlib.Path, all_files
         pytest.fail(f"{DETECT_SECRETS} is missing: install the test extra (pip install -e '.[test]')")
     baseline = tmp_path / "baseline.json"  # `scan --baseline` rewrites its baseline: give it a copy
     shutil.copyfile(BASELINE, baseline)
-    command = [str(DETECT_SECRETS), "scan", *(["--all-files"] if all_files else []), *paths,
-               "--baseline", str(baseline)]
+    command = [
+        str(DETECT_SECRETS),
+        "scan",
+        *(["--all-files"] if all_files else []),
+        *paths,
+        "--baseline",
+        str(baseline),
+    ]
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(baseline.read_text(encoding="utf-8"))["results"]
@@ -47,8 +52,13 @@ def scan(root: pathlib.Path, paths: list[str], tmp_path: pathlib.Path, all_files
 
 def repository_files(root: pathlib.Path = ROOT) -> list[str]:
     """Every file Git tracks or would track (new files included, ignored ones such as node_modules/ not)."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=root,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     return sorted(name for name in listed if name and (root / name).is_file())
 
 
@@ -76,8 +86,9 @@ class TestBaseline:
 
     def test_every_detector_is_on(self) -> None:
         """The baseline runs every detector detect-secrets has; none is switched off to pass."""
-        listed = subprocess.run([str(DETECT_SECRETS), "scan", "--list-all-plugins"], capture_output=True,
-                                text=True, check=True).stdout.split()
+        listed = subprocess.run(
+            [str(DETECT_SECRETS), "scan", "--list-all-plugins"], capture_output=True, text=True, check=True
+        ).stdout.split()
         used = [plugin["name"] for plugin in json.loads(BASELINE.read_text(encoding="utf-8"))["plugins_used"]]
         assert sorted(used) == sorted(listed)
 
@@ -115,8 +126,11 @@ class TestRepository:
         (copy / "content" / "never-skip.md").write_text(page + f"\n`{openai_key}`\n", encoding="utf-8")
         (copy / "decision" / "server.pem").write_text("-----BEGIN " + "RSA PRIVATE KEY-----\nMIIE\n", encoding="utf-8")
         findings = scan(copy, [*files, "deploy.env", "decision/server.pem"], tmp_path)
-        assert summary(findings) == [("content/never-skip.md", "OpenAI Token"), ("decision/server.pem", "Private Key"),
-                                     ("deploy.env", "AWS Access Key")]
+        assert summary(findings) == [
+            ("content/never-skip.md", "OpenAI Token"),
+            ("decision/server.pem", "Private Key"),
+            ("deploy.env", "AWS Access Key"),
+        ]
 
 
 class TestSite:
@@ -124,20 +138,25 @@ class TestSite:
         """detect-secrets finds nothing in the built site (Pyodide's vendored files left out by path)."""
         scanned, excluded = site_files(built_site.site)
         findings = scan(built_site.site, ["."], tmp_path, all_files=True)
-        gate_figure("secrets (built site)", f"{len(summary(findings))} findings in {len(scanned)} files "
-                    f"({len(excluded)} vendored Pyodide files left out by path)")
+        gate_figure(
+            "secrets (built site)",
+            f"{len(summary(findings))} findings in {len(scanned)} files "
+            f"({len(excluded)} vendored Pyodide files left out by path)",
+        )
         assert excluded, "the site has no assets/pyodide/: the exclusion no longer matches anything"
         assert summary(findings) == []
 
     def test_a_planted_secret_is_found(self, built_site: Build, tmp_path: pathlib.Path) -> None:
         """In a copy of the site a key planted in a page is found; only under assets/pyodide/ is it not."""
         copy = tmp_path / "site"
-        shutil.copytree(built_site.site, copy,
-                        ignore=lambda folder, names: ["pyodide"] if folder.endswith("assets") else [])
+        shutil.copytree(
+            built_site.site, copy, ignore=lambda folder, names: ["pyodide"] if folder.endswith("assets") else []
+        )
         token = fake_key("ghp_", 36, string.ascii_letters + string.digits)
         page = copy / "never-skip" / "index.html"
-        page.write_text(page.read_text(encoding="utf-8").replace("</body>", f"<!-- {token} --></body>"),
-                        encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("</body>", f"<!-- {token} --></body>"), encoding="utf-8"
+        )
         (copy / "assets" / "pyodide").mkdir()
         (copy / "assets" / "pyodide" / "vendored.js").write_text(f'const t = "{token}";\n', encoding="utf-8")
         findings = scan(copy, ["."], tmp_path, all_files=True)

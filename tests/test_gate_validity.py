@@ -23,9 +23,9 @@ import subprocess
 import urllib.parse
 
 import pytest
-
 from conftest import ROOT, Build, runtime_file, site_config
 from corpus import GOOD
+
 from decision.api import handle
 
 HTML_VALIDATE = ROOT / "node_modules" / ".bin" / "html-validate"
@@ -37,8 +37,14 @@ DISABLED = {
     "valid-autocomplete": "Material's md-toggle checkboxes",
 }
 # XML namespace names: fixed http:// identifiers from the SVG, XLink, XHTML and sitemap specs.
-NAMESPACES = frozenset({"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
-                        "http://www.w3.org/1999/xhtml", "http://www.sitemaps.org/schemas/sitemap/0.9"})
+NAMESPACES = frozenset(
+    {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+        "http://www.w3.org/1999/xhtml",
+        "http://www.sitemaps.org/schemas/sitemap/0.9",
+    }
+)
 TEXT_FILES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".webmanifest")
 # Material's vendored search scripts (lunr and its language packs) carry http:// only in their
 # licence comments, which no browser requests; test_browser_site proves no request leaves the site.
@@ -53,6 +59,7 @@ def copy_site(site: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
 
 
 # --- plain HTTP ------------------------------------------------------------------------
+
 
 class _Urls(html.parser.HTMLParser):
     """Every http:// in a page's attributes (namespace declarations aside) and text."""
@@ -105,17 +112,24 @@ class TestNoPlainHttp:
         """The canonical address the site publishes under starts with https://."""
         assert site_config()["site_url"].startswith("https://")
 
-    @pytest.mark.parametrize("where, plant", [
-        ("never-skip/index.html", ('</article>', '<a href="http://example.com/">x</a></article>')),
-        ("never-skip/index.html", ('</article>', '<p>see http://example.com/ for more</p></article>')),
-        ("assets/whatmatters/whatmatters.css", ("", "\n.x { background: url(http://example.com/a.png) }\n")),
-        ("assets/whatmatters/widget.js", ("", '\nconst X = "http://example.com/";\n')),
-    ], ids=["attribute", "text", "css", "script"])
-    def test_a_planted_http_url_fails(self, built_site: Build, tmp_path: pathlib.Path, where: str,
-                                      plant: tuple[str, str]) -> None:
+    @pytest.mark.parametrize(
+        "where, plant",
+        [
+            ("never-skip/index.html", ("</article>", '<a href="http://example.com/">x</a></article>')),
+            ("never-skip/index.html", ("</article>", "<p>see http://example.com/ for more</p></article>")),
+            ("assets/whatmatters/whatmatters.css", ("", "\n.x { background: url(http://example.com/a.png) }\n")),
+            ("assets/whatmatters/widget.js", ("", '\nconst X = "http://example.com/";\n')),
+        ],
+        ids=["attribute", "text", "css", "script"],
+    )
+    def test_a_planted_http_url_fails(
+        self, built_site: Build, tmp_path: pathlib.Path, where: str, plant: tuple[str, str]
+    ) -> None:
         """In a copy of the site, one http://example.com planted in a page, stylesheet or script is found."""
         site = copy_site(built_site.site, tmp_path / "site")
-        target = runtime_file(site, where.rsplit("/", 1)[1]) if where.startswith("assets/whatmatters/") else site / where
+        target = (
+            runtime_file(site, where.rsplit("/", 1)[1]) if where.startswith("assets/whatmatters/") else site / where
+        )
         where = target.relative_to(site).as_posix()  # the runtime's files carry a content hash
         text = target.read_text(encoding="utf-8")
         target.write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
@@ -126,8 +140,19 @@ class TestNoPlainHttp:
 # --- no third-party resources ----------------------------------------------------------
 
 # What a page loads by itself, as opposed to links a reader may follow.
-LOADING_RELS = frozenset({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "prefetch",
-                          "preconnect", "dns-prefetch", "manifest"})
+LOADING_RELS = frozenset(
+    {
+        "stylesheet",
+        "icon",
+        "apple-touch-icon",
+        "preload",
+        "modulepreload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+        "manifest",
+    }
+)
 CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNORECASE)
 
 
@@ -179,16 +204,23 @@ class TestNoThirdPartyResources:
         gate_figure("No third parties (built pages)", f"{len(found)} of {checked} resources from other hosts")
         assert checked > 50 and found == []
 
-    @pytest.mark.parametrize("where, plant", [
-        ("never-skip/index.html", ("</head>", '<script src="https://cdn.example.com/x.js"></script></head>')),
-        ("never-skip/index.html", ("</head>", '<link rel="stylesheet" href="//fonts.example.com/a.css"></head>')),
-        ("assets/whatmatters/whatmatters.css", ("", "\n@import 'https://fonts.example.com/b.css';\n")),
-    ], ids=["script", "stylesheet", "css-import"])
-    def test_a_planted_third_party_fails(self, built_site: Build, tmp_path: pathlib.Path, where: str,
-                                         plant: tuple[str, str]) -> None:
+    @pytest.mark.parametrize(
+        "where, plant",
+        [
+            ("never-skip/index.html", ("</head>", '<script src="https://cdn.example.com/x.js"></script></head>')),
+            ("never-skip/index.html", ("</head>", '<link rel="stylesheet" href="//fonts.example.com/a.css"></head>')),
+            ("assets/whatmatters/whatmatters.css", ("", "\n@import 'https://fonts.example.com/b.css';\n")),
+        ],
+        ids=["script", "stylesheet", "css-import"],
+    )
+    def test_a_planted_third_party_fails(
+        self, built_site: Build, tmp_path: pathlib.Path, where: str, plant: tuple[str, str]
+    ) -> None:
         """In a copy of the site, one script, stylesheet or import from another host is found."""
         site = copy_site(built_site.site, tmp_path / "site")
-        target = runtime_file(site, where.rsplit("/", 1)[1]) if where.startswith("assets/whatmatters/") else site / where
+        target = (
+            runtime_file(site, where.rsplit("/", 1)[1]) if where.startswith("assets/whatmatters/") else site / where
+        )
         where = target.relative_to(site).as_posix()  # the runtime's files carry a content hash
         text = target.read_text(encoding="utf-8")
         target.write_text(text.replace(*plant, 1) if plant[0] else text + plant[1], encoding="utf-8")
@@ -198,16 +230,27 @@ class TestNoThirdPartyResources:
 
 # --- HTML validity ---------------------------------------------------------------------
 
+
 def html_validate(files: list[pathlib.Path], report: pathlib.Path) -> list[tuple[str, int, str, str]]:
     """html-validate's errors for `files`, with the project's config, as (file, line, rule, message)."""
     if not HTML_VALIDATE.exists():
         pytest.fail(f"{HTML_VALIDATE} is missing: run `npm ci` (html-validate is pinned in package.json)")
-    done = subprocess.run([str(HTML_VALIDATE), "--config", str(CONFIG), "--formatter", f"json={report}",
-                           *map(str, files)], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [str(HTML_VALIDATE), "--config", str(CONFIG), "--formatter", f"json={report}", *map(str, files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert report.exists(), done.stderr or done.stdout
     results = json.loads(report.read_text(encoding="utf-8") or "[]")
-    errors = [(r["filePath"], m["line"], m["ruleId"], m["message"]) for r in results for m in r["messages"]
-              if m["severity"] == 2]
+    errors = [
+        (r["filePath"], m["line"], m["ruleId"], m["message"])
+        for r in results
+        for m in r["messages"]
+        if m["severity"] == 2
+    ]
     assert (done.returncode == 0) == (errors == []), done.stderr
     return errors
 
@@ -220,8 +263,11 @@ def engine_pages(dest: pathlib.Path) -> list[pathlib.Path]:
         response = handle(request)
         assert response["ok"], (request, response)
         page = dest / f"{i:03d}-{request['op']}.html"
-        page.write_text('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>engine</title>\n'
-                        f'</head>\n<body>\n<main>\n{response["html"]}\n</main>\n</body>\n</html>\n', encoding="utf-8")
+        page.write_text(
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>engine</title>\n'
+            f"</head>\n<body>\n<main>\n{response['html']}\n</main>\n</body>\n</html>\n",
+            encoding="utf-8",
+        )
         pages.append(page)
     return pages
 
@@ -241,12 +287,16 @@ class TestHtmlValidate:
         gate_figure("HTML validity (engine)", f"{len(errors)} html-validate errors in {len(pages)} rendered answers")
         assert pages and errors == []
 
-    @pytest.mark.parametrize("plant, rule", [
-        ("<div><span>never closed</div>", "close-order"),
-        ('<p id="one">a</p><p id="one">b</p>', "no-dup-id"),
-        ("<ul><p>not a list item</p></ul>", "element-permitted-content"),
-        ('<button type="wrong">x</button>', "attribute-allowed-values"),
-    ], ids=["close-order", "duplicate-id", "content-model", "attribute-value"])
+    @pytest.mark.parametrize(
+        "plant, rule",
+        [
+            ("<div><span>never closed</div>", "close-order"),
+            ('<p id="one">a</p><p id="one">b</p>', "no-dup-id"),
+            ("<ul><p>not a list item</p></ul>", "element-permitted-content"),
+            ('<button type="wrong">x</button>', "attribute-allowed-values"),
+        ],
+        ids=["close-order", "duplicate-id", "content-model", "attribute-value"],
+    )
     def test_invalid_html_fails(self, built_site: Build, tmp_path: pathlib.Path, plant: str, rule: str) -> None:
         """A copy of a built page with one piece of invalid HTML planted in it fails html-validate on that rule."""
         page = tmp_path / "page.html"
@@ -270,6 +320,7 @@ class TestHtmlValidate:
 
 
 # --- links and anchors -----------------------------------------------------------------
+
 
 class _Links(html.parser.HTMLParser):
     """A page's ids and the URLs it points at."""
@@ -339,22 +390,31 @@ class TestLinks:
     def test_no_broken_link_or_anchor(self, built_site: Build, gate_figure) -> None:
         """Every internal link, script, stylesheet and image resolves, and every #anchor exists: 0 broken."""
         broken, links, anchors = broken_links(built_site.site, site_config()["site_url"])
-        gate_figure("Links", f"{len(broken)} broken of {links} internal links ({anchors} with anchors) "
-                    f"in {len(list(built_site.site.rglob('*.html')))} pages")
+        gate_figure(
+            "Links",
+            f"{len(broken)} broken of {links} internal links ({anchors} with anchors) "
+            f"in {len(list(built_site.site.rglob('*.html')))} pages",
+        )
         assert links > 100 and anchors > 10 and broken == []
 
-    @pytest.mark.parametrize("plant, problem", [
-        ('<a href="../nowhere/">x</a>', "no file nowhere/index.html"),
-        ('<a href="#no-such-heading">x</a>', "no id 'no-such-heading' in never-skip/index.html"),
-        ('<a href="../ai/#no-such-heading">x</a>', "no id 'no-such-heading' in ai/index.html"),
-        ('<img src="../assets/missing.png" alt="">', "no file assets/missing.png"),
-    ], ids=["page", "anchor", "anchor-elsewhere", "image"])
-    def test_a_planted_broken_link_fails(self, built_site: Build, tmp_path: pathlib.Path, plant: str,
-                                         problem: str) -> None:
+    @pytest.mark.parametrize(
+        "plant, problem",
+        [
+            ('<a href="../nowhere/">x</a>', "no file nowhere/index.html"),
+            ('<a href="#no-such-heading">x</a>', "no id 'no-such-heading' in never-skip/index.html"),
+            ('<a href="../ai/#no-such-heading">x</a>', "no id 'no-such-heading' in ai/index.html"),
+            ('<img src="../assets/missing.png" alt="">', "no file assets/missing.png"),
+        ],
+        ids=["page", "anchor", "anchor-elsewhere", "image"],
+    )
+    def test_a_planted_broken_link_fails(
+        self, built_site: Build, tmp_path: pathlib.Path, plant: str, problem: str
+    ) -> None:
         """In a copy of the site, one broken link or anchor planted in a page is found and named."""
         site = copy_site(built_site.site, tmp_path / "site")
         page = site / "never-skip" / "index.html"
-        page.write_text(page.read_text(encoding="utf-8").replace("</article>", plant + "</article>", 1),
-                        encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("</article>", plant + "</article>", 1), encoding="utf-8"
+        )
         broken, _, _ = broken_links(site, site_config()["site_url"])
         assert len(broken) == 1 and problem in broken[0]

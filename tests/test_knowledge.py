@@ -77,8 +77,13 @@ def option(value: str, **fields: Any) -> dict[str, Any]:
 
 
 def question(qid: str, options: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
-    return {"id": qid, "text": f"Question {qid}?", "if_unknown": options[0]["value"] if options else "no",
-            **fields, "option": options}
+    return {
+        "id": qid,
+        "text": f"Question {qid}?",
+        "if_unknown": options[0]["value"] if options else "no",
+        **fields,
+        "option": options,
+    }
 
 
 def flow_text(questions: list[dict[str, Any]], start: str = "a", topic: str = TOPIC) -> str:
@@ -232,8 +237,10 @@ class TestDeadEnd:
         text = path.read_text(encoding="utf-8")
         at = text.rfind("[[latency_rule]]")
         assert "when = []" in text[at:]
-        path.write_text(text[:at] + text[at:].replace(
-            "when = []", 'when = [{ field = "seconds", op = ">", value = 0 }]', 1), encoding="utf-8")
+        path.write_text(
+            text[:at] + text[at:].replace("when = []", 'when = [{ field = "seconds", op = ">", value = 0 }]', 1),
+            encoding="utf-8",
+        )
         assert_names(refused(data), "ai.toml", "latency_rule", "dead end", "last rule")
 
 
@@ -259,10 +266,22 @@ class TestDuplicateId:
     def test_duplicate_stage(self, data: pathlib.Path) -> None:
         """Two stages with one id are refused."""
         first = knowledge().stages[0]
-        block = "\n".join([
-            "[[stage]]", f'id = "{first.id}"', 'name = "Again"', 'long_name = "Again"', 'users = "some"',
-            "max_users = 5", 'question = "Again?"', 'meaning = "Twice."', 'takes = "A day"',
-            'focus = "Nothing"', 'skip = "Everything"', 'checklist = ["one"]'])
+        block = "\n".join(
+            [
+                "[[stage]]",
+                f'id = "{first.id}"',
+                'name = "Again"',
+                'long_name = "Again"',
+                'users = "some"',
+                "max_users = 5",
+                'question = "Again?"',
+                'meaning = "Twice."',
+                'takes = "A day"',
+                'focus = "Nothing"',
+                'skip = "Everything"',
+                'checklist = ["one"]',
+            ]
+        )
         append(data / "stages.toml", block)
         assert_names(refused(data), "stages.toml", first.id, "duplicate id")
 
@@ -314,10 +333,22 @@ class TestMissingField:
 
 class TestWrongType:
     def stage_block(self, max_users: str) -> str:
-        return "\n".join([
-            "[[stage]]", 'id = "odd"', 'name = "Odd"', 'long_name = "Odd"', 'users = "some"',
-            f"max_users = {max_users}", 'question = "Odd?"', 'meaning = "Odd."', 'takes = "A day"',
-            'focus = "Nothing"', 'skip = "Everything"', 'checklist = ["one"]'])
+        return "\n".join(
+            [
+                "[[stage]]",
+                'id = "odd"',
+                'name = "Odd"',
+                'long_name = "Odd"',
+                'users = "some"',
+                f"max_users = {max_users}",
+                'question = "Odd?"',
+                'meaning = "Odd."',
+                'takes = "A day"',
+                'focus = "Nothing"',
+                'skip = "Everything"',
+                'checklist = ["one"]',
+            ]
+        )
 
     def test_text_where_a_whole_number_belongs(self, data: pathlib.Path) -> None:
         """A stage whose max_users is text is refused, saying what the field should be."""
@@ -332,9 +363,22 @@ class TestWrongType:
     def test_text_where_a_list_of_texts_belongs(self, data: pathlib.Path) -> None:
         """A basic whose checks are one string instead of a list is refused."""
         path = data / "basics.toml"
-        append(path, "\n".join([
-            "[[basic]]", 'id = "odd"', 'name = "Odd"', 'why = "Why."', 'how = "How."', 'prevents = "Nothing."',
-            "minutes = 1", 'checks = "just one"', 'plan_reason = "Because."']))
+        append(
+            path,
+            "\n".join(
+                [
+                    "[[basic]]",
+                    'id = "odd"',
+                    'name = "Odd"',
+                    'why = "Why."',
+                    'how = "How."',
+                    'prevents = "Nothing."',
+                    "minutes = 1",
+                    'checks = "just one"',
+                    'plan_reason = "Because."',
+                ]
+            ),
+        )
         assert_names(refused(data), "basics.toml", "odd", "'checks'", "list of texts")
 
     def test_text_where_a_price_belongs(self, data: pathlib.Path) -> None:
@@ -364,31 +408,42 @@ class TestOtherRefusals:
         append(prices, '[[model]]\nid = "refund"\nname = "Refund"\nprovider = "Nobody"\ninput = -1\noutput = 1')
         assert_names(refused(data), f"prices/{prices.name}", "refund", "negative")
 
-    @pytest.mark.parametrize("tiers, words", [
-        ("[{above_input_tokens = 200000, input = 2, output = 2}, {above_input_tokens = 100000, input = 3, output = 3}]",
-         ("100000", "200000", "rise")),
-        ("[{above_input_tokens = -5, input = 2, output = 2}]", ("-5", "negative")),
-        ("[{above_input_tokens = 1000, input = 2, output = -2}]", ("1000", "negative")),
-        ("[{above_input_tokens = 1000.5, input = 2, output = 2}]", ("'above_input_tokens'", "whole number")),
-    ], ids=["descending", "negative-threshold", "negative-price", "fractional-threshold"])
+    @pytest.mark.parametrize(
+        "tiers, words",
+        [
+            (
+                "[{above_input_tokens = 200000, input = 2, output = 2}, {above_input_tokens = 100000, input = 3, output = 3}]",
+                ("100000", "200000", "rise"),
+            ),
+            ("[{above_input_tokens = -5, input = 2, output = 2}]", ("-5", "negative")),
+            ("[{above_input_tokens = 1000, input = 2, output = -2}]", ("1000", "negative")),
+            ("[{above_input_tokens = 1000.5, input = 2, output = 2}]", ("'above_input_tokens'", "whole number")),
+        ],
+        ids=["descending", "negative-threshold", "negative-price", "fractional-threshold"],
+    )
     def test_bad_price_tiers(self, data: pathlib.Path, tiers: str, words: tuple[str, ...]) -> None:
         """Tiers whose thresholds fall, go below zero or are not whole numbers, or whose prices are negative, are refused."""
         prices = sorted((data / "prices").glob("*.toml"))[0]
-        append(prices, f'[[model]]\nid = "stepped"\nname = "Stepped"\nprovider = "Nobody"\ninput = 1\noutput = 1\n'
-                       f'tiers = {tiers}')
+        append(
+            prices,
+            f'[[model]]\nid = "stepped"\nname = "Stepped"\nprovider = "Nobody"\ninput = 1\noutput = 1\ntiers = {tiers}',
+        )
         assert_names(refused(data), f"prices/{prices.name}", "stepped", *words)
 
     def test_regex_that_does_not_compile(self, data: pathlib.Path) -> None:
         """A screening pattern that isn't a valid regular expression is refused."""
-        append(data / "ai.toml", "[[pattern]]\nid = \"broken\"\nname = \"Broken\"\nregex = '(unclosed'\nwhy = \"Oops.\"")
+        append(data / "ai.toml", '[[pattern]]\nid = "broken"\nname = "Broken"\nregex = \'(unclosed\'\nwhy = "Oops."')
         assert_names(refused(data), "ai.toml", "broken", "regex")
 
     def test_yes_if_on_a_question_without_yes_and_no(self, data: pathlib.Path) -> None:
         """A question bound to signals must be answerable with yes or no."""
         signal = next(s.id for s in knowledge().signals.values() if s.kind != "flag")
         flow = good_flow()
-        flow[1] = question("b", [option("often", verdict=VERDICT), option("rarely", verdict=VERDICT)],
-                           yes_if=[{"signal": signal, "op": ">=", "value": 1}])
+        flow[1] = question(
+            "b",
+            [option("often", verdict=VERDICT), option("rarely", verdict=VERDICT)],
+            yes_if=[{"signal": signal, "op": ">=", "value": 1}],
+        )
         write_flow(data, flow)
         assert_names(refused(data), FLOW_FILE, "b", "yes", "no")
 

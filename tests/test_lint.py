@@ -16,8 +16,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.parametrize("args", [("ruff", "check", *PYTHON_PATHS), ("ruff", "format", "--check", *PYTHON_PATHS)],
-                         ids=["ruff-check", "ruff-format"])
+@pytest.mark.parametrize(
+    "args",
+    [("ruff", "check", *PYTHON_PATHS), ("ruff", "format", "--check", *PYTHON_PATHS)],
+    ids=["ruff-check", "ruff-format"],
+)
 def test_ruff(args: tuple[str, ...]) -> None:
     """ruff finds nothing to complain about and nothing to reformat (settings in pyproject.toml)."""
     done = run(*args)

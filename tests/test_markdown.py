@@ -37,7 +37,8 @@ class TestGolden:
         rendered = regen_golden.render(source.read_text(encoding="utf-8"))
         assert rendered == golden.read_text(encoding="utf-8"), (
             f"{source.name} renders differently from {golden.name}; if the change is intended, "
-            "run `python tools/regen_golden.py` and review the diff")
+            "run `python tools/regen_golden.py` and review the diff"
+        )
 
     def test_no_golden_html_without_its_markdown(self) -> None:
         """Every golden .html file has the .md it was made from."""
@@ -91,8 +92,11 @@ class TestDataDir:
         assert first_name, "stages.toml has no stage name to change"
         stages.write_text(text.replace(first_name.group(0), 'name = "Napkin sketch"', 1), encoding="utf-8")
         source = "```whatmatters\ntable: stages\n```\n"
-        copied = markdown.markdown(source, extensions=["decision.build.markdown"],
-                                   extension_configs={"decision.build.markdown": {"data_dir": str(data)}})
+        copied = markdown.markdown(
+            source,
+            extensions=["decision.build.markdown"],
+            extension_configs={"decision.build.markdown": {"data_dir": str(data)}},
+        )
         assert "Napkin sketch" in copied and "Napkin sketch" not in convert(source)
 
 
@@ -152,11 +156,13 @@ class TestBadFences:
         docs = tmp_path / "docs"
         docs.mkdir()
         (docs / "index.md").write_text("# Fine\n\n```whatmatters\ntable: stages\n```\n", encoding="utf-8")
-        (docs / "bad.md").write_text("# Bad\n\n```whatmatters\ntable: prices\ncolour: red\n```\n",
-                                     encoding="utf-8")
+        (docs / "bad.md").write_text("# Bad\n\n```whatmatters\ntable: prices\ncolour: red\n```\n", encoding="utf-8")
         config = tmp_path / "mkdocs.yml"
-        config.write_text("site_name: Bad fence\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-                          "markdown_extensions:\n  - decision.build.markdown\n", encoding="utf-8")
+        config.write_text(
+            "site_name: Bad fence\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+            "markdown_extensions:\n  - decision.build.markdown\n",
+            encoding="utf-8",
+        )
         done = mkdocs_build(tmp_path / "site", config=config)
         assert done.returncode != 0
         assert "Error reading page 'bad.md'" in done.stdout
@@ -178,23 +184,29 @@ class TestPlacement:
 
     def test_inside_an_admonition(self) -> None:
         """An indented fence in an admonition renders the widget inside the admonition, not a code block."""
-        html = convert('!!! tip "Try it"\n    ```whatmatters\n    widget: flow\n    topic: caching\n    ```\n',
-                       "admonition")
+        html = convert(
+            '!!! tip "Try it"\n    ```whatmatters\n    widget: flow\n    topic: caching\n    ```\n', "admonition"
+        )
         assert 'data-wm-widget="flow"' in inside(html, '<div class="admonition tip">')
         assert "<code" not in html
 
     def test_inside_a_content_tab(self) -> None:
         """In a pymdownx.tabbed tab the widget lands in the tab's content."""
-        html = convert('=== "Cost"\n\n    ```whatmatters\n    widget: cost\n    ```\n\n=== "Stage"\n\n'
-                       "    ```whatmatters\n    widget: stage\n    ```\n", "pymdownx.tabbed")
+        html = convert(
+            '=== "Cost"\n\n    ```whatmatters\n    widget: cost\n    ```\n\n=== "Stage"\n\n'
+            "    ```whatmatters\n    widget: stage\n    ```\n",
+            "pymdownx.tabbed",
+        )
         tabs = inside(html, 'class="tabbed-set')
         assert 'data-wm-widget="cost"' in tabs and 'data-wm-widget="stage"' in tabs
         assert "<code" not in html
 
     def test_inside_a_list_item(self) -> None:
         """A fence indented under a list item renders inside that item."""
-        html = convert("1. Find your stage:\n\n    ```whatmatters\n    widget: stage\n    users: 40\n    ```\n\n"
-                       "2. Then read its checklist.\n")
+        html = convert(
+            "1. Find your stage:\n\n    ```whatmatters\n    widget: stage\n    users: 40\n    ```\n\n"
+            "2. Then read its checklist.\n"
+        )
         item = inside(html, "<li>")
         assert item.index('data-wm-widget="stage"') < item.index("</li>")
         assert "&quot;users&quot;:40" in html
@@ -202,8 +214,9 @@ class TestPlacement:
     def test_two_widgets_of_one_kind_get_their_own_ids(self) -> None:
         """Two cost widgets on a page are wm-cost and wm-cost-2: separate elements, separate link state."""
         fence = "```whatmatters\nwidget: cost\n```\n"
-        html = convert(f"{fence}\nText.\n\n{fence}\n!!! note\n    ```whatmatters\n    widget: cost\n    ```\n",
-                       "admonition")
+        html = convert(
+            f"{fence}\nText.\n\n{fence}\n!!! note\n    ```whatmatters\n    widget: cost\n    ```\n", "admonition"
+        )
         assert widget_ids(html) == ["wm-cost", "wm-cost-2", "wm-cost-3"]
 
     def test_ids_start_afresh_on_the_next_page(self) -> None:
@@ -222,24 +235,32 @@ class TestPlacement:
     def test_an_indented_fence_whose_block_ends_first_fails(self) -> None:
         """An indented fence cut off by text at the margin is never closed, and says where it opened."""
         with pytest.raises(FenceError, match=r"line 2: the whatmatters fence is never closed"):
-            convert("!!! tip\n    ```whatmatters\n    widget: cost\nOut of the admonition.\n    ```\n",
-                    "admonition")
+            convert("!!! tip\n    ```whatmatters\n    widget: cost\nOut of the admonition.\n    ```\n", "admonition")
 
     def test_superfences_custom_fence_gives_the_same_html(self) -> None:
         """Configured as a pymdownx.superfences custom fence by its dotted names (as Zensical resolves
         mkdocs.yml), the fence renders the same widget HTML, nested in an admonition too."""
         from decision.build import markdown as extension
 
-        fence = {"name": "whatmatters", "class": "whatmatters", "format": extension.fence_format,
-                 "validator": extension.fence_validator}
+        fence = {
+            "name": "whatmatters",
+            "class": "whatmatters",
+            "format": extension.fence_format,
+            "validator": extension.fence_validator,
+        }
         source = "```whatmatters\nwidget: flow\ntopic: kubernetes\n```\n"
         ours = convert(source)
-        theirs = markdown.markdown(source, extensions=["pymdownx.superfences"],
-                                   extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}})
+        theirs = markdown.markdown(
+            source,
+            extensions=["pymdownx.superfences"],
+            extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
+        )
         assert theirs == ours
-        nested = markdown.markdown("!!! tip\n\n    " + source.replace("\n", "\n    "),
-                                   extensions=["admonition", "pymdownx.superfences"],
-                                   extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}})
+        nested = markdown.markdown(
+            "!!! tip\n\n    " + source.replace("\n", "\n    "),
+            extensions=["admonition", "pymdownx.superfences"],
+            extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
+        )
         assert 'data-wm-widget="flow"' in inside(nested, '<div class="admonition tip">')
 
     @pytest.mark.site
@@ -247,13 +268,18 @@ class TestPlacement:
         """An MkDocs build with a fence in a block quote fails, naming the page and the line."""
         docs = tmp_path / "docs"
         docs.mkdir()
-        (docs / "index.md").write_text("# Fine\n\n!!! tip\n    ```whatmatters\n    widget: cost\n    ```\n",
-                                       encoding="utf-8")
-        (docs / "quoted.md").write_text("# Quoted\n\nIntro.\n\n> ```whatmatters\n> widget: cost\n> ```\n",
-                                        encoding="utf-8")
+        (docs / "index.md").write_text(
+            "# Fine\n\n!!! tip\n    ```whatmatters\n    widget: cost\n    ```\n", encoding="utf-8"
+        )
+        (docs / "quoted.md").write_text(
+            "# Quoted\n\nIntro.\n\n> ```whatmatters\n> widget: cost\n> ```\n", encoding="utf-8"
+        )
         config = tmp_path / "mkdocs.yml"
-        config.write_text("site_name: Misplaced\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-                          "markdown_extensions:\n  - admonition\n  - decision.build.markdown\n", encoding="utf-8")
+        config.write_text(
+            "site_name: Misplaced\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+            "markdown_extensions:\n  - admonition\n  - decision.build.markdown\n",
+            encoding="utf-8",
+        )
         done = mkdocs_build(tmp_path / "site", config=config)
         assert done.returncode != 0
         assert "Error reading page 'quoted.md'" in done.stdout

@@ -29,10 +29,20 @@ def verdict(result: dict[str, Any], topic: str) -> str:
 
 class TestStage:
     # The seed: PoC is just you, MVP 1-100 users, Alpha the 100s, Beta the 1,000s.
-    @pytest.mark.parametrize(("users", "stage"), [
-        (0, "poc"), (1, "poc"), (2, "mvp"), (100, "mvp"), (101, "alpha"), (999, "alpha"),
-        (1000, "beta"), (50_000, "beta"), (HUGE, "beta"),
-    ])
+    @pytest.mark.parametrize(
+        ("users", "stage"),
+        [
+            (0, "poc"),
+            (1, "poc"),
+            (2, "mvp"),
+            (100, "mvp"),
+            (101, "alpha"),
+            (999, "alpha"),
+            (1000, "beta"),
+            (50_000, "beta"),
+            (HUGE, "beta"),
+        ],
+    )
     def test_boundaries(self, users: int, stage: str) -> None:
         """Each user count lands in the stage whose range covers it, without people depending on it."""
         result = ask("stage", users=users)
@@ -50,8 +60,10 @@ class TestStage:
         """1000.0 users is 1000 users (JSON from a browser may carry a whole float)."""
         assert ask("stage", users=1000.0)["stage"]["id"] == ask("stage", users=1000)["stage"]["id"]
 
-    @pytest.mark.parametrize(("users", "code"), [(-1, "out-of-range"), (HUGE + 1, "out-of-range"),
-                                                 (2.5, "wrong-type"), ("many", "wrong-type")])
+    @pytest.mark.parametrize(
+        ("users", "code"),
+        [(-1, "out-of-range"), (HUGE + 1, "out-of-range"), (2.5, "wrong-type"), ("many", "wrong-type")],
+    )
     def test_bad_users(self, users: Any, code: str) -> None:
         """Negative, beyond-the-planet, fractional or textual user counts are refused."""
         response = api.handle({"v": 1, "op": "stage", "users": users})
@@ -84,34 +96,47 @@ class TestPlan:
             assert set(result["basics"]) == {b.id for b in K.basics}
             assert {b["verdict"] for b in result["basics"].values()} == {"do-now"}
 
-    @pytest.mark.parametrize(("signals", "topic", "expected"), [
-        ({"paid_api": True}, "rate-limiting", "add-now"),
-        ({"paid_api": False, "abuse_seen": True}, "rate-limiting", "add-now"),
-        ({"paid_api": False, "abuse_seen": False, "users": 1000}, "rate-limiting", "add-now"),
-        ({"paid_api": False, "abuse_seen": False, "users": 999}, "rate-limiting", "not-yet"),
-        ({"servers": 12, "bigger_server_possible": True}, "kubernetes", "try-first"),
-        ({"servers": 12, "bigger_server_possible": False}, "kubernetes", "add-now"),
-        ({"servers": 3, "bigger_server_possible": False}, "kubernetes", "not-yet"),
-        ({"repeated_reads": False, "p95_seconds": 5}, "caching", "not-yet"),
-        ({"repeated_reads": True, "p95_seconds": 0.4, "db_cpu": 20}, "caching", "not-yet"),
-        ({"repeated_reads": True, "p95_seconds": 3, "queries_optimized": False}, "caching", "try-first"),
-        ({"repeated_reads": True, "db_cpu": 95, "queries_optimized": True}, "caching", "add-now"),
-        ({"task_seconds": 1}, "background-jobs", "not-yet"),
-        ({"task_seconds": 8}, "background-jobs", "add-now"),
-        ({"must_not_lose_tasks": False}, "message-queues", "not-yet"),
-        ({"must_not_lose_tasks": True}, "message-queues", "add-now"),
-        ({"engineers": 5}, "microservices", "not-yet"),
-        ({"engineers": 40}, "microservices", "try-first"),
-    ])
+    @pytest.mark.parametrize(
+        ("signals", "topic", "expected"),
+        [
+            ({"paid_api": True}, "rate-limiting", "add-now"),
+            ({"paid_api": False, "abuse_seen": True}, "rate-limiting", "add-now"),
+            ({"paid_api": False, "abuse_seen": False, "users": 1000}, "rate-limiting", "add-now"),
+            ({"paid_api": False, "abuse_seen": False, "users": 999}, "rate-limiting", "not-yet"),
+            ({"servers": 12, "bigger_server_possible": True}, "kubernetes", "try-first"),
+            ({"servers": 12, "bigger_server_possible": False}, "kubernetes", "add-now"),
+            ({"servers": 3, "bigger_server_possible": False}, "kubernetes", "not-yet"),
+            ({"repeated_reads": False, "p95_seconds": 5}, "caching", "not-yet"),
+            ({"repeated_reads": True, "p95_seconds": 0.4, "db_cpu": 20}, "caching", "not-yet"),
+            ({"repeated_reads": True, "p95_seconds": 3, "queries_optimized": False}, "caching", "try-first"),
+            ({"repeated_reads": True, "db_cpu": 95, "queries_optimized": True}, "caching", "add-now"),
+            ({"task_seconds": 1}, "background-jobs", "not-yet"),
+            ({"task_seconds": 8}, "background-jobs", "add-now"),
+            ({"must_not_lose_tasks": False}, "message-queues", "not-yet"),
+            ({"must_not_lose_tasks": True}, "message-queues", "add-now"),
+            ({"engineers": 5}, "microservices", "not-yet"),
+            ({"engineers": 40}, "microservices", "try-first"),
+        ],
+    )
     def test_signals_drive_verdicts(self, signals: dict[str, Any], topic: str, expected: str) -> None:
         """Specific measured signals give the verdict the guide's rules lead to."""
         assert verdict(plan(**signals), topic) == expected
 
     def test_plan_agrees_with_the_flows(self) -> None:
         """Each plan verdict is what walking that topic's flow with the plan's own answers gives."""
-        result = plan(users=5000, paid_api=False, abuse_seen=False, repeated_reads=True, p95_seconds=3,
-                      queries_optimized=True, task_seconds=10, must_not_lose_tasks=True, engineers=50,
-                      servers=20, bigger_server_possible=False)
+        result = plan(
+            users=5000,
+            paid_api=False,
+            abuse_seen=False,
+            repeated_reads=True,
+            p95_seconds=3,
+            queries_optimized=True,
+            task_seconds=10,
+            must_not_lose_tasks=True,
+            engineers=50,
+            servers=20,
+            bigger_server_possible=False,
+        )
         for topic, v in result["verdicts"].items():
             answers = {s["question"]: s["answer"] for s in v["path"]}
             walked = ask("flow", topic=topic, answers=answers)
@@ -128,14 +153,17 @@ class TestPlan:
         assert set(result["signals"]) == set(K.signals)
         assert result["signals"]["servers"] == 12 and result["signals"]["paid_api"] is None
 
-    @pytest.mark.parametrize(("signals", "code"), [
-        ({"moon_phase": 3}, "unknown-signal"),
-        ({"paid_api": "yes"}, "wrong-type"),
-        ({"servers": True}, "wrong-type"),
-        ({"servers": 1.5}, "wrong-type"),
-        ({"db_cpu": 101}, "out-of-range"),
-        ({"users": -1}, "out-of-range"),
-    ])
+    @pytest.mark.parametrize(
+        ("signals", "code"),
+        [
+            ({"moon_phase": 3}, "unknown-signal"),
+            ({"paid_api": "yes"}, "wrong-type"),
+            ({"servers": True}, "wrong-type"),
+            ({"servers": 1.5}, "wrong-type"),
+            ({"db_cpu": 101}, "out-of-range"),
+            ({"users": -1}, "out-of-range"),
+        ],
+    )
     def test_bad_signals(self, signals: dict[str, Any], code: str) -> None:
         """Unknown, mistyped or out-of-range signals are refused by name."""
         response = api.handle({"v": 1, "op": "plan", "signals": signals})

@@ -23,8 +23,8 @@ import markdown
 import pytest
 
 from decision import costs
-from decision.build import cli, prices_refresh
 from decision.api import handle
+from decision.build import cli, prices_refresh
 from decision.loading import DATA_DIR, knowledge
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -82,8 +82,7 @@ class _Tables(html.parser.HTMLParser):
             self._cell = None
         elif tag == "tr" and self._row is not None and self.tables:
             table = self.tables[-1]
-            (table["rows"] if table["head"] else table["head"]).extend(
-                [self._row] if table["head"] else self._row)
+            (table["rows"] if table["head"] else table["head"]).extend([self._row] if table["head"] else self._row)
             self._row = None
 
     def handle_data(self, data: str) -> None:
@@ -105,8 +104,10 @@ def genai_prices() -> Any:
 
     version = committed()["genai_prices_version"]
     if genai_prices.__version__ != version:
-        pytest.fail(f"genai-prices {genai_prices.__version__} is installed but current.json was made from "
-                    f"{version}: install the pinned version (pip install -e '.[test]')")
+        pytest.fail(
+            f"genai-prices {genai_prices.__version__} is installed but current.json was made from "
+            f"{version}: install the pinned version (pip install -e '.[test]')"
+        )
     return genai_prices
 
 
@@ -117,16 +118,18 @@ class TestRefresh:
         assert written == tmp_path / "prices" / "current.json"
         assert written.read_bytes() == CURRENT.read_bytes()
 
-    def test_cli_writes_the_same_file(self, genai_prices: Any, tmp_path: pathlib.Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+    def test_cli_writes_the_same_file(
+        self, genai_prices: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """`whatmatters prices refresh --dest DIR` writes the committed file and says where."""
         assert cli.main(["prices", "refresh", "--dest", str(tmp_path)]) == 0
         assert (tmp_path / "current.json").read_bytes() == CURRENT.read_bytes()
         out = capsys.readouterr().out
         assert str(tmp_path / "current.json") in out and f"genai-prices {genai_prices.__version__}" in out
 
-    def test_cli_writes_into_the_package_data_by_default(self, monkeypatch: pytest.MonkeyPatch,
-                                                         tmp_path: pathlib.Path) -> None:
+    def test_cli_writes_into_the_package_data_by_default(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+    ) -> None:
         """Without --dest, the refresh goes to the package's own data/prices folder."""
         seen = []
 
@@ -140,8 +143,9 @@ class TestRefresh:
         assert cli.main(["prices", "refresh"]) == 0
         assert seen == [DATA_DIR / "prices"]
 
-    def test_missing_genai_prices_is_a_usage_error(self, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def test_missing_genai_prices_is_a_usage_error(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """Without genai-prices installed, the command exits 2 and says how to install it."""
         monkeypatch.setitem(sys.modules, "genai_prices", None)
         assert cli.main(["prices", "refresh", "--dest", str(tmp_path)]) == 2
@@ -158,8 +162,10 @@ class TestRefresh:
 
     def test_engine_never_imports_the_refresh(self) -> None:
         """Importing the engine, its one door and its CLI loads neither genai-prices nor the refresh module."""
-        probe = ("import sys, decision, decision.api, decision.build.cli, decision.render; "
-                 "print(sorted(m for m in sys.modules if m.startswith(('genai_prices', 'decision.build.prices_refresh'))))")
+        probe = (
+            "import sys, decision, decision.api, decision.build.cli, decision.render; "
+            "print(sorted(m for m in sys.modules if m.startswith(('genai_prices', 'decision.build.prices_refresh'))))"
+        )
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
         assert done.stdout.strip() == "[]"
 
@@ -244,10 +250,20 @@ class TestSnapshot:
                 halves = (0, size // 2) if "cached_input" in row and size % 2 == 0 else (0,)
                 for cached in halves:
                     usage = genai_prices.Usage(input_tokens=size, cache_read_tokens=cached, output_tokens=2_000)
-                    theirs = genai_prices.calc_price(usage, model_ref, provider_id=provider_id,
-                                                     genai_request_timestamp=day)
-                    ours = ask({"op": "cost", "set": "current", "model": row["id"], "input_tokens": size,
-                                "output_tokens": 2_000, "requests": 1, "cached_share": 0.5 if cached else 0})
+                    theirs = genai_prices.calc_price(
+                        usage, model_ref, provider_id=provider_id, genai_request_timestamp=day
+                    )
+                    ours = ask(
+                        {
+                            "op": "cost",
+                            "set": "current",
+                            "model": row["id"],
+                            "input_tokens": size,
+                            "output_tokens": 2_000,
+                            "requests": 1,
+                            "cached_share": 0.5 if cached else 0,
+                        }
+                    )
                     assert ours["ok"], ours
                     assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price), (row["id"], size, cached)
 
@@ -261,16 +277,29 @@ class TestSnapshot:
         for row in cached:
             provider_id, _, model_ref = row["genai_prices_ref"].partition("/")
             theirs = genai_prices.calc_price(usage, model_ref, provider_id=provider_id, genai_request_timestamp=day)
-            ours = ask({"op": "cost", "set": "current", "model": row["id"], "input_tokens": 1000,
-                        "output_tokens": 0, "requests": 1000, "cached_share": 1})
+            ours = ask(
+                {
+                    "op": "cost",
+                    "set": "current",
+                    "model": row["id"],
+                    "input_tokens": 1000,
+                    "output_tokens": 0,
+                    "requests": 1000,
+                    "cached_share": 1,
+                }
+            )
             assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price * 1000), row["id"]
 
     def test_adds_little_to_the_engine_archive(self) -> None:
         """current.json, deflated as the engine archive stores it, stays within 150 KB."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as zf:
-            zf.writestr("decision/data/prices/current.json", CURRENT.read_bytes(),
-                        compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            zf.writestr(
+                "decision/data/prices/current.json",
+                CURRENT.read_bytes(),
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=9,
+            )
         assert len(buffer.getvalue()) <= BUDGET_BYTES
 
 
@@ -390,8 +419,17 @@ class TestPricesTable:
             column = table["head"].index(f"History growth ({ref.history_turns} turns)")
             by_name = {row[0]: row[column] for row in table["rows"]}
             for m in knowledge().price_sets[set_id].models.values():
-                chat = ask({"op": "conversation", "set": set_id, "model": m.id, "turns": ref.history_turns,
-                            "system": ref.history_system, "user": ref.history_user, "reply": ref.history_reply})
+                chat = ask(
+                    {
+                        "op": "conversation",
+                        "set": set_id,
+                        "model": m.id,
+                        "turns": ref.history_turns,
+                        "system": ref.history_system,
+                        "user": ref.history_user,
+                        "reply": ref.history_reply,
+                    }
+                )
                 assert by_name[m.name] == f"{chat['result']['growth']:,.1f}×", m.id
 
     def test_reference_chat_is_data(self) -> None:
@@ -401,7 +439,11 @@ class TestPricesTable:
         raw = tomllib.loads((DATA_DIR / "ai.toml").read_text(encoding="utf-8"))["cost_reference"]
         ref = knowledge().ai.cost_reference
         assert (ref.history_turns, ref.history_system, ref.history_user, ref.history_reply) == (
-            raw["history_turns"], raw["history_system"], raw["history_user"], raw["history_reply"])
+            raw["history_turns"],
+            raw["history_system"],
+            raw["history_user"],
+            raw["history_reply"],
+        )
 
 
 class TestCostWidget:
@@ -416,10 +458,12 @@ class TestCostWidget:
         defaults = dict(knowledge().widgets["cost"].defaults)
         page = handle({"v": 1, "op": "cost", **defaults, "render": True})["html"]
         prices = knowledge().price_sets["current"]
-        assert '<input type="search" name="model" data-wm-key="model" data-wm-type="text" list="wm-models-current"' in page
+        assert (
+            '<input type="search" name="model" data-wm-key="model" data-wm-type="text" list="wm-models-current"' in page
+        )
         assert f'value="{defaults["model"]}"' in page
         for m in prices.models.values():
-            label = f'{m.name} ({m.provider}, {m.effective or prices.effective})'
+            label = f"{m.name} ({m.provider}, {m.effective or prices.effective})"
             assert f'<option value="{m.id}" label="{html.escape(label)}">' in page
 
     def test_every_compared_price_is_dated_and_sourced(self) -> None:
@@ -429,8 +473,7 @@ class TestCostWidget:
         table = parse(response["html"]).tables[0]
         date = table["head"].index("Prices from")
         assert table["rows"], "the comparison should show some models"
-        assert any(row[0].endswith("(yours)") and row[date] == prices.models["o3"].effective
-                   for row in table["rows"])
+        assert any(row[0].endswith("(yours)") and row[date] == prices.models["o3"].effective for row in table["rows"])
         for row in table["rows"]:
             name = row[0].removesuffix(" (yours)")
             m = next(x for x in prices.models.values() if x.name == name)

@@ -75,8 +75,15 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 @pytest.fixture(scope="module")
 def run(archive: pathlib.Path) -> Run:
     node = _node()
-    proc = subprocess.run([node, str(RUNNER), str(archive)], input=json.dumps(SENT, allow_nan=False),
-                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [node, str(RUNNER), str(archive)],
+        input=json.dumps(SENT, allow_nan=False),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=300,
+    )
     if proc.returncode != 0:
         pytest.fail(f"the Pyodide runner exited with {proc.returncode}:\n{proc.stderr}")
     return Run(json.loads(proc.stdout), proc.stderr)
@@ -97,13 +104,19 @@ class TestArchive:
     def test_holds_exactly_the_runtime_modules_and_the_data(self, archive: pathlib.Path) -> None:
         """The archive's modules are the ones `import decision.api` loads, plus every data file; no CLI, no build tools."""
         names = zipfile.ZipFile(archive).namelist()
-        probe = ("import sys, decision.api; print('\\n'.join(sorted(m.__file__ for name, m in sys.modules.items() "
-                 "if name == 'decision' or name.startswith('decision.'))))")
-        loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                                cwd=ROOT).stdout.split()
+        probe = (
+            "import sys, decision.api; print('\\n'.join(sorted(m.__file__ for name, m in sys.modules.items() "
+            "if name == 'decision' or name.startswith('decision.'))))"
+        )
+        loaded = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+        ).stdout.split()
         runtime = {f"decision/{pathlib.Path(f).resolve().relative_to(PACKAGE_DIR).as_posix()}" for f in loaded}
-        data = {f"decision/{p.relative_to(PACKAGE_DIR).as_posix()}" for p in (PACKAGE_DIR / "data").rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts}
+        data = {
+            f"decision/{p.relative_to(PACKAGE_DIR).as_posix()}"
+            for p in (PACKAGE_DIR / "data").rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
         assert {n for n in names if n.endswith(".py")} == runtime
         assert {n for n in names if not n.endswith(".py")} == data
         assert not [n for n in names if n.startswith("decision/build/") or n == "decision/__main__.py"]
@@ -120,16 +133,21 @@ class TestArchive:
         """integrity() gives 'sha384-' and the base64 SHA-384 digest, as a <script integrity> wants."""
         value = integrity(archive)
         assert value.startswith("sha384-")
-        assert base64.b64decode(value.removeprefix("sha384-"), validate=True) == \
-            hashlib.sha384(archive.read_bytes()).digest()
+        assert (
+            base64.b64decode(value.removeprefix("sha384-"), validate=True)
+            == hashlib.sha384(archive.read_bytes()).digest()
+        )
 
     def test_unpacked_engine_runs_on_cpython_without_site_packages(
-            self, archive: pathlib.Path, tmp_path: pathlib.Path) -> None:
+        self, archive: pathlib.Path, tmp_path: pathlib.Path
+    ) -> None:
         """Unpacked alone with no site-packages, every module imports and the corpus is answered with stdlib only."""
         zipfile.ZipFile(archive).extractall(tmp_path)
-        modules = sorted(n.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
-                         for n in zipfile.ZipFile(archive).namelist()
-                         if n.endswith(".py") and n != "decision/__main__.py")
+        modules = sorted(
+            n.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+            for n in zipfile.ZipFile(archive).namelist()
+            if n.endswith(".py") and n != "decision/__main__.py"
+        )
         script = (
             "import importlib, json, sys\n"
             "before = {m.partition('.')[0] for m in sys.modules}\n"
@@ -141,8 +159,16 @@ class TestArchive:
             "print(json.dumps({'file': decision.__file__, 'extra': extra, 'answers': answers}))\n"
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-        proc = subprocess.run([sys.executable, "-S", "-c", script], input=json.dumps(REQUESTS), cwd=tmp_path,
-                              env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-S", "-c", script],
+            input=json.dumps(REQUESTS),
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         out = json.loads(proc.stdout)
         assert pathlib.Path(out["file"]).resolve().is_relative_to(tmp_path.resolve())
@@ -161,14 +187,18 @@ class TestCorpus:
 
     def test_answers_every_op_with_html(self) -> None:
         """Each operation in api.OPERATIONS has a request asking for HTML that succeeds and carries an 'html' string."""
-        rendered = {r["op"] for r in REQUESTS
-                    if r.get("render") is True and (a := _cpython(r))["ok"] and isinstance(a.get("html"), str)}
+        rendered = {
+            r["op"]
+            for r in REQUESTS
+            if r.get("render") is True and (a := _cpython(r))["ok"] and isinstance(a.get("html"), str)
+        }
         assert rendered == set(api.OPERATIONS)
 
     def test_gets_every_op_wrong(self) -> None:
         """Each operation in api.OPERATIONS also has a request that it refuses."""
-        refused = {op for r in BAD
-                   if isinstance(op := r.get("op"), str) and op in api.OPERATIONS and not _cpython(r)["ok"]}
+        refused = {
+            op for r in BAD if isinstance(op := r.get("op"), str) and op in api.OPERATIONS and not _cpython(r)["ok"]
+        }
         assert refused == set(api.OPERATIONS)
 
     def test_reaches_every_table(self) -> None:
@@ -212,14 +242,20 @@ class TestPyodide:
 
     def test_answers_equal_cpython(self, run: Run) -> None:
         """For every request, Pyodide's response equals CPython's exactly, HTML included."""
-        different = [(i, request) for i, (request, answer) in enumerate(zip(SENT, run.responses, strict=True))
-                     if answer != _cpython(request)]
+        different = [
+            (i, request)
+            for i, (request, answer) in enumerate(zip(SENT, run.responses, strict=True))
+            if answer != _cpython(request)
+        ]
         assert different == []
 
     def test_renders_every_widget_in_pyodide(self, run: Run) -> None:
         """Inside Pyodide, each widget's operation renders non-empty HTML, and every rendered answer has 'html'."""
-        asked = [(r, a) for r, a in zip(SENT, run.responses, strict=True)
-                 if isinstance(r, dict) and r.get("render") is True and a["ok"]]
+        asked = [
+            (r, a)
+            for r, a in zip(SENT, run.responses, strict=True)
+            if isinstance(r, dict) and r.get("render") is True and a["ok"]
+        ]
         assert all(isinstance(a.get("html"), str) for _, a in asked)
         drawn = {r["op"] for r, a in asked if a["html"].strip().startswith("<")}
         assert {w.op for w in knowledge().widgets.values()} <= drawn
@@ -233,15 +269,17 @@ class TestRunner:
     def test_fails_clearly_without_an_archive(self, tmp_path: pathlib.Path) -> None:
         """Given a missing archive, the runner exits non-zero and names the file."""
         missing = tmp_path / "nothing.zip"
-        proc = subprocess.run([_node(), str(RUNNER), str(missing)], input="[]", capture_output=True,
-                              text=True, cwd=ROOT, timeout=60)
+        proc = subprocess.run(
+            [_node(), str(RUNNER), str(missing)], input="[]", capture_output=True, text=True, cwd=ROOT, timeout=60
+        )
         assert proc.returncode != 0
         assert "runner: error: cannot read the engine archive" in proc.stderr and str(missing) in proc.stderr
         assert proc.stdout == ""
 
     def test_fails_clearly_on_input_that_is_not_a_list(self, archive: pathlib.Path) -> None:
         """Given stdin that is not a JSON array, the runner exits non-zero and says so."""
-        proc = subprocess.run([_node(), str(RUNNER), str(archive)], input='{"v": 1}', capture_output=True,
-                              text=True, cwd=ROOT, timeout=60)
+        proc = subprocess.run(
+            [_node(), str(RUNNER), str(archive)], input='{"v": 1}', capture_output=True, text=True, cwd=ROOT, timeout=60
+        )
         assert proc.returncode != 0
         assert "runner: error: stdin should hold a JSON array" in proc.stderr

@@ -157,10 +157,12 @@ class TestNewFlowTopic:
         assert 'id="wm-flow-search"' in out
         assert widget_request(out, "flow") == {"v": 1, "op": "flow", "topic": "search"}
         # The static first state is the whole tree: both questions and every reason.
-        for text in ("Do you have 10,000 or more active users?",
-                     "Does the database&#x27;s full-text index still answer fast enough?",
-                     "With few users, the database&#x27;s own search is fast enough.",
-                     "a search engine earns its keep now."):
+        for text in (
+            "Do you have 10,000 or more active users?",
+            "Does the database&#x27;s full-text index still answer fast enough?",
+            "With few users, the database&#x27;s own search is fast enough.",
+            "a search engine earns its keep now.",
+        ):
             assert text in out
         assert "Add a full-text index to the database you already have." in out
         # The package's own data knows no such topic: the fence fails without the copy.
@@ -186,7 +188,7 @@ class TestNewFlowTopic:
 
 # What a contributor writes: a fill in decision/tables.py, a renderer in decision/render/tables.py,
 # and one entry in TABLES. Here the same code lives in a temporary module.
-VERDICTS_MODULE = '''
+VERDICTS_MODULE = """
 from decision.errors import RequestError
 from decision.formatting import esc
 from decision.render.html import data_table
@@ -207,7 +209,7 @@ def render(result):
 
 
 KIND = TableKind(options=("only",), required=(), fill=fill, html=render)
-'''
+"""
 
 
 class TestNewTable:
@@ -228,7 +230,8 @@ class TestNewTable:
         assert [v["id"] for v in result["verdicts"]] == list(verdicts) and len(verdicts) >= 3
         add_now = verdicts["add-now"]
         assert ok({"op": "table", "name": "verdicts", "only": "add-now"})["result"]["verdicts"] == [
-            {"id": "add-now", "label": add_now.label, "summary": add_now.summary}]
+            {"id": "add-now", "label": add_now.label, "summary": add_now.summary}
+        ]
 
     def test_the_fence_renders_it(self, registered: Any) -> None:
         out = page(fence("table: verdicts", "only: try-first"))
@@ -297,18 +300,40 @@ class TestNewPriceSet:
         assert set(k.price_sets) >= {"demo-2026", "current", "seed-2024"}
         assert k.default_price_set == "current"
         one = 1200 * _per_token("0.15") + 300 * _per_token("0.6")  # $0.00036
-        result = ok({"op": "cost", "set": "demo-2026", "model": "tiny-1", "input_tokens": 1200,
-                     "output_tokens": 300, "requests": 1000, "requests_per_day": 250}, k)["result"]
+        result = ok(
+            {
+                "op": "cost",
+                "set": "demo-2026",
+                "model": "tiny-1",
+                "input_tokens": 1200,
+                "output_tokens": 300,
+                "requests": 1000,
+                "requests_per_day": 250,
+            },
+            k,
+        )["result"]
         assert result["set"] == "demo-2026" and result["model"]["name"] == "Tiny One"
         assert result["per_request_usd"] == float(one) == 0.00036
         assert result["total_usd"] == float(one * 1000) == 0.36
         assert result["per_day_usd"] == float(one * 250) == 0.09
         assert result["per_month_usd"] == float(one * 250 * 30) == 2.7
         # Half the input at the cached price: 600 fresh + 600 cached + 300 out.
-        cached = ok({"op": "cost", "set": "demo-2026", "model": "tiny-1", "input_tokens": 1200,
-                     "output_tokens": 300, "cached_share": 0.5}, k)["result"]
-        assert cached["per_request_usd"] == float(
-            600 * _per_token("0.15") + 600 * _per_token("0.075") + 300 * _per_token("0.6")) == 0.000315
+        cached = ok(
+            {
+                "op": "cost",
+                "set": "demo-2026",
+                "model": "tiny-1",
+                "input_tokens": 1200,
+                "output_tokens": 300,
+                "cached_share": 0.5,
+            },
+            k,
+        )["result"]
+        assert (
+            cached["per_request_usd"]
+            == float(600 * _per_token("0.15") + 600 * _per_token("0.075") + 300 * _per_token("0.6"))
+            == 0.000315
+        )
         assert [row["id"] for row in result["comparison"]["rows"]] == ["tiny-1", "large-1"]
 
     def test_the_prices_fence_renders_it(self, copy: pathlib.Path) -> None:
@@ -319,7 +344,8 @@ class TestNewPriceSet:
         tiny = table["rows"][1]
         assert tiny["input_per_1m"] == 0.15 and tiny["output_per_1m"] == 0.6
         assert tiny["reference_usd"] == float(
-            (ref.input_tokens * _per_token("0.15") + ref.output_tokens * _per_token("0.6")) * ref.requests)
+            (ref.input_tokens * _per_token("0.15") + ref.output_tokens * _per_token("0.6")) * ref.requests
+        )
         out = page(fence("table: prices", "set: demo-2026"), copy)
         assert '<div class="wm-generated" data-wm-table="prices">' in out
         assert "<td><strong>Tiny One</strong></td><td>Acme</td>" in out
@@ -334,8 +360,9 @@ class TestNewPriceSet:
         assert (info.value.file, info.value.item) == ("prices/demo-2026.toml", "large-1")
         assert "negative" in info.value.problem
 
-    def test_the_engine_archive_carries_it_and_answers_from_it(self, copy: pathlib.Path,
-                                                               tmp_path: pathlib.Path) -> None:
+    def test_the_engine_archive_carries_it_and_answers_from_it(
+        self, copy: pathlib.Path, tmp_path: pathlib.Path
+    ) -> None:
         package = tmp_path / "package" / "decision"
         shutil.copytree(DATA_DIR.parent, package, ignore=shutil.ignore_patterns("__pycache__", "data"))
         shutil.copytree(copy, package / "data")
@@ -346,11 +373,14 @@ class TestNewPriceSet:
             assert zf.read("decision/data/prices/demo-2026.toml").decode("utf-8") == DEMO_PRICES
             zf.extractall(unpacked)
         # What the browser does after unpackArchive: import the engine from the archive and ask it.
-        script = ("import json, sys; sys.path.insert(0, sys.argv[1]); import decision.api as a; "
-                  "print(a.__file__); print(json.dumps(a.handle({'v': 1, 'op': 'cost', 'set': 'demo-2026', "
-                  "'model': 'large-1', 'input_tokens': 1000, 'output_tokens': 100})))")
-        run = subprocess.run([sys.executable, "-I", "-c", script, str(unpacked)], capture_output=True, text=True,
-                             timeout=60, check=True)
+        script = (
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import decision.api as a; "
+            "print(a.__file__); print(json.dumps(a.handle({'v': 1, 'op': 'cost', 'set': 'demo-2026', "
+            "'model': 'large-1', 'input_tokens': 1000, 'output_tokens': 100})))"
+        )
+        run = subprocess.run(
+            [sys.executable, "-I", "-c", script, str(unpacked)], capture_output=True, text=True, timeout=60, check=True
+        )
         where, answer = run.stdout.splitlines()
         assert pathlib.Path(where) == unpacked / "decision" / "api.py"
         response = json.loads(answer)
@@ -401,15 +431,21 @@ class TestNewWidgetKind:
         assert request == {**base, "seconds": 45}
         assert ok(request, k)["result"]["strategy"]["id"] == "async"
         for state in ({"streamable": False}, {"seconds": 5, "op": "screen"}):
-            refused = api.handle({"v": 1, "op": "restore", "widget": "latency", "request": base,
-                                  "state": saved(state)}, k)
+            refused = api.handle(
+                {"v": 1, "op": "restore", "widget": "latency", "request": base, "state": saved(state)}, k
+            )
             assert refused["error"]["code"] == "bad-state", state
-        out_of_range = api.handle({"v": 1, "op": "restore", "widget": "latency", "request": base,
-                                   "state": saved({"seconds": -1})}, k)
+        out_of_range = api.handle(
+            {"v": 1, "op": "restore", "widget": "latency", "request": base, "state": saved({"seconds": -1})}, k
+        )
         assert out_of_range["error"]["code"] == "bad-state"
         # Without the widgets.toml entry there is no such widget.
-        assert api.handle({"v": 1, "op": "restore", "widget": "latency", "request": base,
-                           "state": saved({"seconds": 45})})["error"]["code"] == "unknown-widget"
+        assert (
+            api.handle(
+                {"v": 1, "op": "restore", "widget": "latency", "request": base, "state": saved({"seconds": 45})}
+            )["error"]["code"]
+            == "unknown-widget"
+        )
 
     def test_an_unknown_option_fails_the_fence(self, copy: pathlib.Path) -> None:
         with pytest.raises(FenceError, match="unknown option 'model' for widget 'latency'"):
@@ -431,32 +467,48 @@ defaults = { model = "gpt-3.5-turbo", set = "seed-2024", monthly_usd = 10, input
 
 def _answer_budget(k: Knowledge, r: api.Request) -> dict[str, Any]:
     from decision import costs
+
     prices = costs.price_set(k, r.text("set", "the price set", None))
     model = costs.model(prices, r.text("model", "the model"))
     monthly = r.number("monthly_usd", "the monthly budget", 0, 1_000_000)
-    one = costs.request_cost(prices, model, r.count("input_tokens", "the input tokens", 0, 1_000_000),
-                             r.count("output_tokens", "the output tokens", 0, 1_000_000))
+    one = costs.request_cost(
+        prices,
+        model,
+        r.count("input_tokens", "the input tokens", 0, 1_000_000),
+        r.count("output_tokens", "the output tokens", 0, 1_000_000),
+    )
     requests = int(Decimal(repr(monthly)) / one) if one else None
     return {"set": prices.id, "model": model.id, "name": model.name, "monthly_usd": monthly, "requests": requests}
 
 
 def _budget_html(result: dict[str, Any]) -> str:
     from decision.formatting import esc
-    return (f'<form class="wm-form" data-wm-form="budget"><label>Monthly budget <input type="number" '
-            f'data-wm-key="monthly_usd" data-wm-type="number" min="0" value="{esc(result["monthly_usd"])}">'
-            f'</label></form><p class="wm-result" data-wm-swap="result" role="status">'
-            f'{esc(result["requests"])} requests a month on {esc(result["name"])}</p>')
+
+    return (
+        f'<form class="wm-form" data-wm-form="budget"><label>Monthly budget <input type="number" '
+        f'data-wm-key="monthly_usd" data-wm-type="number" min="0" value="{esc(result["monthly_usd"])}">'
+        f'</label></form><p class="wm-result" data-wm-swap="result" role="status">'
+        f"{esc(result['requests'])} requests a month on {esc(result['name'])}</p>"
+    )
 
 
 class TestNewWidgetWithItsOwnOp:
-    def test_registered_op_renders_answers_and_restores(self, data: pathlib.Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_registered_op_renders_answers_and_restores(
+        self, data: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         append(data / "widgets.toml", BUDGET_WIDGET)
         k = load(data)
         monkeypatch.setitem(api.OPERATIONS, "budget", api.Operation(_answer_budget, _budget_html))
         # $10 at $0.0005 + $0.0015 per 1K tokens, 500 in and 500 out: $0.001 a request, 10,000 requests.
-        first = {"v": 1, "op": "budget", "model": "gpt-3.5-turbo", "set": "seed-2024", "monthly_usd": 10,
-                 "input_tokens": 500, "output_tokens": 500}
+        first = {
+            "v": 1,
+            "op": "budget",
+            "model": "gpt-3.5-turbo",
+            "set": "seed-2024",
+            "monthly_usd": 10,
+            "input_tokens": 500,
+            "output_tokens": 500,
+        }
         assert ok(first, k)["result"]["requests"] == 10_000
         out = page(fence("widget: budget"), data)
         assert widget_request(out, "budget") == first
@@ -464,8 +516,9 @@ class TestNewWidgetWithItsOwnOp:
         assert f'<div class="wm-body">{ok({**first, "render": True}, k)["html"]}</div>' in out
         restored = ok({"op": "restore", "widget": "budget", "request": first, "state": saved({"monthly_usd": 25})}, k)
         assert ok(restored["result"]["request"], k)["result"]["requests"] == 25_000
-        bad = api.handle({"v": 1, "op": "restore", "widget": "budget", "request": first,
-                          "state": saved({"input_tokens": 9})}, k)
+        bad = api.handle(
+            {"v": 1, "op": "restore", "widget": "budget", "request": first, "state": saved({"input_tokens": 9})}, k
+        )
         assert bad["error"]["code"] == "bad-state"
         monkeypatch.undo()
         with pytest.raises(FenceError, match="Unknown operation"):

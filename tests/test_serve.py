@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import BUILD_ENV, ROOT, site_config
 
 pytestmark = pytest.mark.site
@@ -49,11 +48,14 @@ class TestMakeServe:
     def test_make_serve_answers_with_the_guide(self) -> None:
         """`make serve` starts a server on 127.0.0.1:8000 that returns the home page with the site's title."""
         if not port_is_free():
-            pytest.fail(f"port {PORT} on {HOST} is busy: stop whatever listens there "
-                        "(another `make serve` or `mkdocs serve`?) and run this test again")
+            pytest.fail(
+                f"port {PORT} on {HOST} is busy: stop whatever listens there "
+                "(another `make serve` or `mkdocs serve`?) and run this test again"
+            )
         with tempfile.TemporaryFile("w+") as log:
-            server = subprocess.Popen(["make", "serve"], cwd=ROOT, env=BUILD_ENV, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+            server = subprocess.Popen(
+                ["make", "serve"], cwd=ROOT, env=BUILD_ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
             try:
                 deadline = time.monotonic() + START_TIMEOUT_S
                 answer = None
@@ -65,7 +67,8 @@ class TestMakeServe:
                 output = log.read()
                 assert answer is not None, (
                     f"`make serve` didn't answer on {URL} within {START_TIMEOUT_S} s "
-                    f"(exit code {server.poll()}); its output:\n{output}")
+                    f"(exit code {server.poll()}); its output:\n{output}"
+                )
                 status, body = answer
                 assert status == 200, output
                 assert f"<title>{site_config()['site_name']}</title>" in body

@@ -9,14 +9,14 @@ import pathlib
 import re
 import shutil
 import tomllib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import pytest
+from conftest import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 from decision import api
 from decision.loading import knowledge, load
-
-from conftest import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 pytestmark = pytest.mark.site
 
@@ -38,7 +38,7 @@ def div_inner(text: str, start: int) -> str:
     for tag in DIV_TAG.finditer(text, start):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
-            return text[start:tag.start()]
+            return text[start : tag.start()]
     raise AssertionError(f"unclosed <div> at offset {start}")
 
 
@@ -88,8 +88,9 @@ def widgets(page: str) -> list[tuple[str, dict[str, Any], str]]:
     return found
 
 
-def engine_html(request: dict[str, Any], data: pathlib.Path | None = None,
-                render: dict[str, bool] | None = None) -> str:
+def engine_html(
+    request: dict[str, Any], data: pathlib.Path | None = None, render: dict[str, bool] | None = None
+) -> str:
     """The HTML the engine's one door renders for a request (with the widget's render options, if any)."""
     response = api.handle({**request, "render": render or True}, load(data) if data else None)
     assert response["ok"], f"the engine refused {request}: {response.get('error')}"
@@ -98,14 +99,26 @@ def engine_html(request: dict[str, Any], data: pathlib.Path | None = None,
 
 def pages_with_fences() -> list[str]:
     """The content pages that place at least one table or widget."""
-    return sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*.md")
-                  if FENCE.search(p.read_text(encoding="utf-8")))
+    return sorted(
+        p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*.md") if FENCE.search(p.read_text(encoding="utf-8"))
+    )
 
 
 class _ForeignRefs(html.parser.HTMLParser):
     """Collects src/href values of elements that load something, pointing at another origin."""
 
-    LOADERS = {"script", "link", "img", "iframe", "source", "video", "audio", "embed", "track", "object"}
+    LOADERS: ClassVar[set[str]] = {
+        "script",
+        "link",
+        "img",
+        "iframe",
+        "source",
+        "video",
+        "audio",
+        "embed",
+        "track",
+        "object",
+    }
 
     def __init__(self, canonical: str) -> None:
         super().__init__()
@@ -153,7 +166,7 @@ class TestGeneratedHtml:
         built = generated_tables(page_html(built_site.site, page).read_text(encoding="utf-8"))
         wanted = [(name, options) for kind, name, options in source if kind == "table"]
         assert [name for name, _ in built] == [name for name, _ in wanted]
-        for (name, inner), (_, options) in zip(built, wanted):
+        for (name, inner), (_, options) in zip(built, wanted, strict=False):
             assert inner == engine_html({"v": 1, "op": "table", "name": name, **options})
 
     @pytest.mark.parametrize("page", pages_with_fences())
@@ -164,33 +177,38 @@ class TestGeneratedHtml:
         built = widgets(page_html(built_site.site, page).read_text(encoding="utf-8"))
         wanted = [(name, options) for kind, name, options in source if kind == "widget"]
         assert [name for name, _, _ in built] == [name for name, _ in wanted]
-        for (name, request, inner), (_, options) in zip(built, wanted):
+        for (name, request, inner), (_, options) in zip(built, wanted, strict=False):
             assert request["v"] == 1 and request["op"] == specs[name].op
             assert {key: request.get(key) for key in options} == {
-                key: as_value(text, request.get(key)) for key, text in options.items()}
+                key: as_value(text, request.get(key)) for key, text in options.items()
+            }
             assert inner == engine_html(request, render=dict(specs[name].render))
 
     def test_the_site_places_tables_and_widgets(self, built_site: Build) -> None:
         """The guide's pages carry both generated tables and widgets, one per fence."""
         pages = [page_html(built_site.site, p).read_text(encoding="utf-8") for p in pages_with_fences()]
         sources = [fences((CONTENT / p).read_text(encoding="utf-8")) for p in pages_with_fences()]
-        assert sum(len(generated_tables(p)) for p in pages) == sum(
-            kind == "table" for s in sources for kind, _, _ in s) > 0
-        assert sum(len(widgets(p)) for p in pages) == sum(
-            kind == "widget" for s in sources for kind, _, _ in s) > 0
+        assert (
+            sum(len(generated_tables(p)) for p in pages)
+            == sum(kind == "table" for s in sources for kind, _, _ in s)
+            > 0
+        )
+        assert sum(len(widgets(p)) for p in pages) == sum(kind == "widget" for s in sources for kind, _, _ in s) > 0
 
 
 class TestDataDrivesThePage:
     NEW_PRICE = "0.07"  # per 1K input tokens, a figure no model in the seed has
 
-    def test_a_changed_price_changes_the_price_table(self, built_site: Build,
-                                                     tmp_path: pathlib.Path) -> None:
+    def test_a_changed_price_changes_the_price_table(self, built_site: Build, tmp_path: pathlib.Path) -> None:
         """With a copy of the data where one price changed, the AI costs page shows the new price."""
         data = tmp_path / "data"
         shutil.copytree(DATA, data)
         prices = data / "prices" / "seed-2024.toml"
-        text, count = re.subn(r'(id = "gpt-4"\n(?:(?!\[\[).*\n)*?input = )[0-9.]+',
-                              rf"\g<1>{self.NEW_PRICE}", prices.read_text(encoding="utf-8"))
+        text, count = re.subn(
+            r'(id = "gpt-4"\n(?:(?!\[\[).*\n)*?input = )[0-9.]+',
+            rf"\g<1>{self.NEW_PRICE}",
+            prices.read_text(encoding="utf-8"),
+        )
         assert count == 1, "couldn't find GPT-4's input price in the seed price set"
         prices.write_text(text, encoding="utf-8")
         changed = {m["id"]: m for m in tomllib.loads(text)["model"]}["gpt-4"]
@@ -221,6 +239,10 @@ class TestSelfContained:
     def test_theme_fonts_are_off(self, built_site: Build) -> None:
         """`theme.font` is false and nothing in the site mentions Google Fonts."""
         assert site_config()["theme"].get("font") is False
-        mentions = [p.name for p in built_site.site.rglob("*") if p.suffix in (".html", ".css", ".js")
-                    and "fonts.googleapis" in p.read_text(encoding="utf-8", errors="replace")]
+        mentions = [
+            p.name
+            for p in built_site.site.rglob("*")
+            if p.suffix in (".html", ".css", ".js")
+            and "fonts.googleapis" in p.read_text(encoding="utf-8", errors="replace")
+        ]
         assert mentions == []

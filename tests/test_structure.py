@@ -51,9 +51,11 @@ class TestModules:
         allowed = ("decision.formatting", "decision.protocol", "decision.render")
         assert {name for name in imported(path) if not name.startswith(allowed)} == set()
 
-    @pytest.mark.parametrize("path", [p for p in modules() if "build" not in p.relative_to(PACKAGE).parts
-                                      and p.name != "__main__.py"],
-                             ids=lambda p: p.relative_to(PACKAGE).as_posix())
+    @pytest.mark.parametrize(
+        "path",
+        [p for p in modules() if "build" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"],
+        ids=lambda p: p.relative_to(PACKAGE).as_posix(),
+    )
     def test_the_runtime_never_imports_the_build_side(self, path: pathlib.Path) -> None:
         """What ships to the browser never reaches for the CLI, the Markdown extension or the asset tools."""
         assert not [name for name in imported(path) if name.startswith("decision.build")]
@@ -76,8 +78,7 @@ class TestRegistries:
         """The one table registry gives every table its options, its fill and its renderer."""
         from decision.tables import TABLES
 
-        assert all(callable(t.fill) and callable(t.html) and set(t.required) <= set(t.options)
-                   for t in TABLES.values())
+        assert all(callable(t.fill) and callable(t.html) and set(t.required) <= set(t.options) for t in TABLES.values())
 
 
 # How a question's text says each comparison: "10 or more", "more than 10", "under 10"...
@@ -90,15 +91,24 @@ WORDING = {
 
 
 def measured_questions() -> list[tuple[str, str, str, Condition]]:
-    return [(flow.topic, q.id, q.text, c) for flow in knowledge().flows.values() for q in flow.questions.values()
-            for c in q.yes_if if c.op in WORDING]
+    return [
+        (flow.topic, q.id, q.text, c)
+        for flow in knowledge().flows.values()
+        for q in flow.questions.values()
+        for c in q.yes_if
+        if c.op in WORDING
+    ]
 
 
 class TestThresholdsInWords:
-    @pytest.mark.parametrize(("topic", "qid", "text", "condition"), measured_questions(),
-                             ids=[f"{t}-{q}-{c.field}" for t, q, _, c in measured_questions()])
-    def test_the_text_states_the_threshold_it_tests(self, topic: str, qid: str, text: str,
-                                                    condition: Condition) -> None:
+    @pytest.mark.parametrize(
+        ("topic", "qid", "text", "condition"),
+        measured_questions(),
+        ids=[f"{t}-{q}-{c.field}" for t, q, _, c in measured_questions()],
+    )
+    def test_the_text_states_the_threshold_it_tests(
+        self, topic: str, qid: str, text: str, condition: Condition
+    ) -> None:
         """A question bound to a measured signal says the same number, the same way round, as its yes_if."""
         value = condition.value
         number = f"{value:,}" if float(value).is_integer() else str(value)

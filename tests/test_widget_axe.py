@@ -7,11 +7,12 @@ Material's light and dark palettes. The audit covers the widgets, not the theme 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-
 from conftest import ROOT, WIDGET_PAGES, Build, Tour, saved, wait_state, watch
+
 from decision import flows
 from decision.loading import knowledge
 
@@ -57,6 +58,7 @@ def audit(page: Any, state: str, findings: dict[tuple[str, str, str], dict[str, 
 
 
 # --- moving each widget on: a first interaction, then a result ----------------------------------
+
 
 def first_step(page: Any, element_id: str) -> None:
     kind = page.get_attribute(f"#{element_id}", "data-wm-widget")
@@ -160,8 +162,15 @@ def findings(chromium, built_site: Build, serve, gate_figure: Callable[[str, str
             audit(page, "result", found, path)
 
     # Static: widget.js answers with an empty module, so nothing starts.
-    visit("static", lambda context: context.route("**/whatmatters/widget.*.js", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body="// left static for the audit\n")))
+    visit(
+        "static",
+        lambda context: context.route(
+            "**/whatmatters/widget.*.js",
+            lambda route: route.fulfill(
+                status=200, content_type="text/javascript", body="// left static for the audit\n"
+            ),
+        ),
+    )
     visit("live", lambda context: None)
     # Error: Pyodide can't be fetched, so every widget falls back.
     visit("error", lambda context: context.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404)))

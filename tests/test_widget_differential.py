@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 import pytest
-
 from conftest import LIVE_MS, Build, runtime_file, watch
 from corpus import REQUESTS
+
 from decision.api import handle
 from decision.loading import knowledge
 
@@ -21,8 +21,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.site]
 
 # Every corpus request a widget could send: its operation, or restore, asking for HTML.
 WIDGET_OPS = {w.op for w in knowledge().widgets.values()} | {"restore"}
-CORPUS = [r for r in REQUESTS if isinstance(r, dict) and isinstance(r.get("op"), str)
-          and r["op"] in WIDGET_OPS and r.get("render") is True]
+CORPUS = [
+    r
+    for r in REQUESTS
+    if isinstance(r, dict) and isinstance(r.get("op"), str) and r["op"] in WIDGET_OPS and r.get("render") is True
+]
 
 # A worker of our own, started and fed as widget.js feeds its own; answers come back as JSON
 # text, each beside the request as JavaScript re-wrote it (10.0 arrives in Python as 10).
@@ -65,9 +68,15 @@ def answers(chromium, built_site: Build, serve) -> list[tuple[Any, Any]]:
         page.goto(base, wait_until="load")
         texts = [json.dumps(r) for r in CORPUS]
         worker, manifest = (runtime_file(built_site.site, name) for name in ("worker.js", "runtime.json"))
-        pairs = page.evaluate(ASK_ALL_JS, [base + worker.relative_to(built_site.site).as_posix(),
-                                           base + manifest.relative_to(built_site.site).as_posix(),
-                                           json.loads(manifest.read_text(encoding="utf-8"))["build"], texts])
+        pairs = page.evaluate(
+            ASK_ALL_JS,
+            [
+                base + worker.relative_to(built_site.site).as_posix(),
+                base + manifest.relative_to(built_site.site).as_posix(),
+                json.loads(manifest.read_text(encoding="utf-8"))["build"],
+                texts,
+            ],
+        )
         assert log.errors == [] and log.foreign == []
         print(f"\n{len(pairs)} requests answered by the worker in Chromium")
         return [(json.loads(sent), json.loads(reply)) for sent, reply in pairs]

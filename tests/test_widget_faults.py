@@ -17,8 +17,8 @@ import zipfile
 from typing import Any
 
 import pytest
+from conftest import BrowserLog, Build, canon, runtime_file, saved, wait_state, watch, widget_notes
 
-from conftest import Build, BrowserLog, canon, runtime_file, saved, wait_state, watch, widget_notes
 from decision.api import handle
 from decision.build.assets import PYODIDE_FILES
 
@@ -27,8 +27,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.site]
 NOTES = widget_notes()
 # Words from the faults themselves; none may reach the page's text.
 SENTINEL = "sentinel-7f3a"
-LEAKS = re.compile(r"https?:|127\.0\.0\.1|/assets/|\.(?:js|mjs|py|wasm|zip)\b|Traceback|Error:|"
-                   rf"{SENTINEL}|pyodide|integrity|sha384|WebAssembly|HTTP \d", re.IGNORECASE)
+LEAKS = re.compile(
+    r"https?:|127\.0\.0\.1|/assets/|\.(?:js|mjs|py|wasm|zip)\b|Traceback|Error:|"
+    rf"{SENTINEL}|pyodide|integrity|sha384|WebAssembly|HTTP \d",
+    re.IGNORECASE,
+)
 FAIL_MS = 45_000
 
 # Each widget's body as the build wrote it (the page's own HTML, parsed) and as it stands,
@@ -48,6 +51,7 @@ BODIES_JS = """async () => {
 
 def engine_says_internal() -> str:
     """The sentence the engine's door answers with when something inside it raises."""
+
     class Broken:
         def __getattr__(self, name: str) -> Any:
             raise RuntimeError(f"{SENTINEL}: broken knowledge")
@@ -127,9 +131,14 @@ class TestRuntimeFaults:
     def test_worker_crashes(self, visit, base: str) -> None:
         """A worker script that throws as it starts leaves every widget static, with the note."""
         page, log = visit
-        page.route("**/whatmatters/worker.*.js", lambda route: route.fulfill(
-            status=200, content_type="text/javascript",
-            body=f'throw new Error("{SENTINEL} at /srv/site/assets/whatmatters/worker.js");'))
+        page.route(
+            "**/whatmatters/worker.*.js",
+            lambda route: route.fulfill(
+                status=200,
+                content_type="text/javascript",
+                body=f'throw new Error("{SENTINEL} at /srv/site/assets/whatmatters/worker.js");',
+            ),
+        )
         open_page(page, base + "later/")
         fell_back(page, log, SENTINEL)
 
@@ -207,10 +216,14 @@ def broken_engine(built_site: Build) -> dict[str, Any]:
 
 def serve_broken(page: Any, engine: dict[str, Any]) -> None:
     """Hand the page the broken archive, and a runtime.json that vouches for it."""
-    page.route("**/whatmatters/runtime.*.json", lambda route: route.fulfill(
-        status=200, body=engine["manifest"], content_type="application/json"))
-    page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(
-        status=200, body=engine["archive"], content_type="application/zip"))
+    page.route(
+        "**/whatmatters/runtime.*.json",
+        lambda route: route.fulfill(status=200, body=engine["manifest"], content_type="application/json"),
+    )
+    page.route(
+        "**/whatmatters/engine/*.zip",
+        lambda route: route.fulfill(status=200, body=engine["archive"], content_type="application/zip"),
+    )
 
 
 class TestEngineRaises:

@@ -16,8 +16,8 @@ import time
 from typing import Any
 
 import pytest
-
 from conftest import ANSWER_MS, LIVE_MS, PAGE_PROBE, Build, canon, wait_for_engine, wait_state, watch, widget_notes
+
 from decision.api import MAX_STATE_CHARS
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -75,12 +75,16 @@ def type_text(page: Any, element_id: str, text: str, shared: bool = True) -> Non
 def wait_slot(page: Any, key: str, state: dict[str, Any] | None) -> None:
     """Wait until the address holds `state` for `key` (or no slot for it when None)."""
     want = None if state is None else payload(state)
-    page.wait_for_function("""([key, want]) => {
+    page.wait_for_function(
+        """([key, want]) => {
         const h = location.hash;
         const parts = h.startsWith("#wm=") ? h.slice(4).split("~") : [];
         const slot = parts.find((p) => p.startsWith(key + "."));
         return want === null ? slot === undefined : slot === key + "." + want;
-    }""", arg=[key, want], timeout=ANSWER_MS)
+    }""",
+        arg=[key, want],
+        timeout=ANSWER_MS,
+    )
 
 
 def copy_link(page: Any, element_id: str) -> str:
@@ -110,9 +114,15 @@ def test_throttled_network_goes_live(fresh, base: str, gate_figure) -> None:
     context, page, log = fresh
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 50,
-                                                   "downloadThroughput": THROTTLE_BYTES_PER_S,
-                                                   "uploadThroughput": THROTTLE_BYTES_PER_S})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 50,
+            "downloadThroughput": THROTTLE_BYTES_PER_S,
+            "uploadThroughput": THROTTLE_BYTES_PER_S,
+        },
+    )
     page.goto(base + "ai/", wait_until="load")
     page.evaluate(STATUS_LOG_JS, "wm-cost")
     began = time.monotonic()
@@ -120,16 +130,17 @@ def test_throttled_network_goes_live(fresh, base: str, gate_figure) -> None:
     took = time.monotonic() - began
     progress = [s for s in page.evaluate("window.__wmStatuses") if s.startswith("Loading Python")]
     last = progress[-1] if progress else "no progress shown"
-    gate_figure("Faults (throttled network)",
-                f"400 KB/s: live after {took:.0f} s (stall limit 20 s), {len(progress)} progress updates, "
-                f"last {last!r}")
+    gate_figure(
+        "Faults (throttled network)",
+        f"400 KB/s: live after {took:.0f} s (stall limit 20 s), {len(progress)} progress updates, last {last!r}",
+    )
     assert len(progress) > 10, "the widget showed no download progress"
     assert log.errors == [] and log.foreign == []
 
 
 def test_stalled_download_gives_the_friendly_note(fresh, base: str) -> None:
     """Bytes arrive, then stop for good: the load gives up once progress has stalled, calmly."""
-    context, page, log = fresh
+    _context, page, log = fresh
     held: list[Any] = []
     page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.clock.install()
@@ -151,7 +162,7 @@ def test_stalled_download_gives_the_friendly_note(fresh, base: str) -> None:
 
 def test_try_again_after_a_failed_start(fresh, base: str) -> None:
     """A start that failed is tried again by the Try again button, on a fresh worker, and goes live."""
-    context, page, log = fresh
+    _context, page, log = fresh
     failures = []
 
     def flaky(route: Any) -> None:
@@ -177,6 +188,7 @@ def test_try_again_after_a_failed_start(fresh, base: str) -> None:
 
 
 # --- points 5 and 6: one link per widget, never one that won't restore -------------------------
+
 
 @pytest.fixture(scope="module")
 def visit(chromium, base: str):
@@ -246,19 +258,25 @@ def test_share_boundary(visit, gate_figure, char: str) -> None:
     type_text(page, "wm-screen", char * (n + 1), shared=False)
     wait_slot(page, "screen", None)  # the address never carries a state the widget would refuse
     assert copy_link(page, "wm-screen") == NOTES["tooLong"]
-    gate_figure(f"Hostile input (oversized share, {'ASCII' if char == 'a' else 'CJK'})",
-                f"{n} characters share ({len(payload({'text': char * n}))} of {MAX_STATE_CHARS} state characters), "
-                f"{n + 1} are refused with a sentence")
+    gate_figure(
+        f"Hostile input (oversized share, {'ASCII' if char == 'a' else 'CJK'})",
+        f"{n} characters share ({len(payload({'text': char * n}))} of {MAX_STATE_CHARS} state characters), "
+        f"{n + 1} are refused with a sentence",
+    )
     assert log.errors == [] and log.foreign == []
 
 
 # --- points 4 and 7: the address and history --------------------------------------------------
 
+
 def showing(page: Any, text: str) -> None:
     """Wait until the (possibly re-mounted) screen widget is live and shows `text`."""
-    page.wait_for_function("""t => { const w = document.getElementById('wm-screen');
+    page.wait_for_function(
+        """t => { const w = document.getElementById('wm-screen');
         return w?.dataset.wmState === 'live' && w.querySelector('textarea')?.value === t; }""",
-                           arg=text, timeout=LIVE_MS)
+        arg=text,
+        timeout=LIVE_MS,
+    )
 
 
 def test_toc_anchor_and_history_keep_state_and_address_in_step(visit) -> None:
@@ -269,8 +287,11 @@ def test_toc_anchor_and_history_keep_state_and_address_in_step(visit) -> None:
     # Material's instant navigation makes the table of contents' links absolute.
     anchor = page.locator(".md-sidebar--secondary a.md-nav__link[href$='#context-window']")
     anchor.click()
-    page.wait_for_function("() => { const top = document.getElementById('context-window').getBoundingClientRect().top; "
-                           "return top > -5 && top < innerHeight / 2; }", timeout=ANSWER_MS)
+    page.wait_for_function(
+        "() => { const top = document.getElementById('context-window').getBoundingClientRect().top; "
+        "return top > -5 && top < innerHeight / 2; }",
+        timeout=ANSWER_MS,
+    )
     # The section is in view; the widget shows the same text and the address says it.
     wait_slot(page, "screen", {"text": first})
     showing(page, first)

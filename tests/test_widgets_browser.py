@@ -15,13 +15,24 @@ import sys
 from typing import Any
 
 import pytest
+from conftest import (
+    ANSWER_MS,
+    LIVE_MS,
+    WIDGET_PAGES,
+    BrowserLog,
+    Build,
+    Tour,
+    canon,
+    saved,
+    wait_state,
+    watch,
+    widget_notes,
+)
 
-from conftest import (ANSWER_MS, LIVE_MS, WIDGET_PAGES, Build, BrowserLog, Tour, canon, saved,
-                      wait_state, watch, widget_notes)
 from decision import flows
 from decision.api import MAX_STATE_CHARS, handle
-from decision.loading import knowledge
 from decision.formatting import money
+from decision.loading import knowledge
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -51,17 +62,38 @@ def flow_page(topic: str) -> str:
 
 def fact_list(page: Any, element_id: str) -> dict[str, str]:
     """The cost widget's figures as shown: each <dt> with the text of its <dd>."""
-    return page.evaluate("""id => Object.fromEntries([...document.querySelectorAll(`#${id} .wm-facts dt`)].map(
-        (dt) => [dt.textContent, dt.nextElementSibling.textContent]))""", element_id)
+    return page.evaluate(
+        """id => Object.fromEntries([...document.querySelectorAll(`#${id} .wm-facts dt`)].map(
+        (dt) => [dt.textContent, dt.nextElementSibling.textContent]))""",
+        element_id,
+    )
 
 
 def cli_cost(model: str, input_tokens: int, output_tokens: int, per_day: int) -> dict[str, Any]:
     """`whatmatters cost ... --json`, run as a reader would run it."""
     command = pathlib.Path(sys.executable).with_name("whatmatters")
     assert command.exists(), f"{command} is missing: install the project (pip install -e '.[test]')"
-    done = subprocess.run([str(command), "cost", "--model", model, "--input-tokens", str(input_tokens),
-                           "--output-tokens", str(output_tokens), "--requests", "10000", "--per-day", str(per_day),
-                           "--json"], capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [
+            str(command),
+            "cost",
+            "--model",
+            model,
+            "--input-tokens",
+            str(input_tokens),
+            "--output-tokens",
+            str(output_tokens),
+            "--requests",
+            "10000",
+            "--per-day",
+            str(per_day),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -70,8 +102,11 @@ def cost_cases() -> list[tuple[str, int, int, int]]:
     """Three workloads on the cheapest, a middling and the dearest model of the widget's price set."""
     set_id = K.widgets["cost"].defaults["set"]
     models = sorted(K.price_sets[set_id].models.values(), key=lambda m: (m.input + m.output, m.id))
-    return [(models[0].id, 1_200, 300, 25_000), (models[len(models) // 2].id, 8_000, 1_500, 40),
-            (models[-1].id, 37, 2_222, 1_000_000)]
+    return [
+        (models[0].id, 1_200, 300, 25_000),
+        (models[len(models) // 2].id, 8_000, 1_500, 40),
+        (models[-1].id, 37, 2_222, 1_000_000),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +160,7 @@ def shared(tour: Tour, element_id: str) -> tuple[str, str]:
 
 
 # --- each widget to a result, by clicks and typing -------------------------------------------
+
 
 @pytest.mark.parametrize("topic", TOPICS)
 class TestFlow:
@@ -196,8 +232,9 @@ class TestPlan:
 
 @pytest.mark.parametrize("model, input_tokens, output_tokens, per_day", cost_cases())
 class TestCost:
-    def test_figures_equal_the_cli(self, tour: Tour, clean: BrowserLog, model: str, input_tokens: int,
-                                   output_tokens: int, per_day: int) -> None:
+    def test_figures_equal_the_cli(
+        self, tour: Tour, clean: BrowserLog, model: str, input_tokens: int, output_tokens: int, per_day: int
+    ) -> None:
         """Per request, per 10,000, per day and per month, the widget shows what `whatmatters cost` prints."""
         page, wid = tour.open("ai/"), "wm-cost"
         wait_state(page, wid, "live")
@@ -205,8 +242,7 @@ class TestCost:
         page.fill(f"#{wid} input[name=input_tokens]", str(input_tokens))
         page.fill(f"#{wid} input[name=output_tokens]", str(output_tokens))
         page.fill(f"#{wid} input[name=requests_per_day]", str(per_day))
-        saved(page, wid, model=model, input_tokens=input_tokens, output_tokens=output_tokens,
-              requests_per_day=per_day)
+        saved(page, wid, model=model, input_tokens=input_tokens, output_tokens=output_tokens, requests_per_day=per_day)
         cli = cli_cost(model, input_tokens, output_tokens, per_day)
         print(f"\n{model}: {money(cli['per_request_usd'])}/request, {money(cli['per_day_usd'])}/day")
         assert fact_list(page, wid) == {
@@ -215,8 +251,15 @@ class TestCost:
             "Per day": money(cli["per_day_usd"]),
             f"Per month ({cli['days_per_month']} days)": money(cli["per_month_usd"]),
         }
-        shown = engine(page, wid, model=model, input_tokens=input_tokens, output_tokens=output_tokens,
-                       requests_per_day=per_day, cached_share=0)
+        shown = engine(
+            page,
+            wid,
+            model=model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            requests_per_day=per_day,
+            cached_share=0,
+        )
         assert canon(page, wid) == canon(page, html=shown["html"])
         assert page.locator(f"#{wid} .wm-compare").count() == 1
         assert page.locator(f"#{wid} svg.wm-chart").count() == 1
@@ -242,6 +285,7 @@ class TestScreen:
 
 
 # --- shared links: the address after an interaction, opened in a new page ----------------------
+
 
 class TestSharedLinks:
     def test_flow(self, tour: Tour, clean: BrowserLog) -> None:
@@ -330,8 +374,11 @@ def test_a_bad_link_starts_from_the_example(chromium, built_site: Build, serve, 
         page = context.new_page()
         page.goto(f"{base}later/#wm=flow-caching.{state}", wait_until="load")
         wait_state(page, "wm-flow-caching", "live")
-        page.wait_for_function("id => document.querySelector(`#${id} .wm-status`).textContent !== ''",
-                               arg="wm-flow-caching", timeout=ANSWER_MS)
+        page.wait_for_function(
+            "id => document.querySelector(`#${id} .wm-status`).textContent !== ''",
+            arg="wm-flow-caching",
+            timeout=ANSWER_MS,
+        )
         assert page.locator("#wm-flow-caching .wm-status").text_content() == NOTES["badLink"]
         assert canon(page, "wm-flow-caching") == canon(page, html=engine(page, "wm-flow-caching")["html"])
         assert log.errors == [] and log.foreign == []
@@ -340,6 +387,7 @@ def test_a_bad_link_starts_from_the_example(chromium, built_site: Build, serve, 
 
 
 # --- instant navigation: one runtime for the whole visit -----------------------------------------
+
 
 @pytest.mark.parametrize("prefix", ["/", "/whatmatters/"], ids=["root", "subpath"])
 def test_one_runtime_across_instant_navigation(chromium, built_site: Build, serve, gate_figure, prefix: str) -> None:

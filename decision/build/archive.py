@@ -22,11 +22,28 @@ PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 
 # The runtime: what `import decision.api` loads, and nothing else (a test keeps the two equal).
 RUNTIME_MODULES = (
-    "__init__.py", "api.py", "request.py", "protocol.py", "errors.py",
-    "knowledge.py", "loading.py", "reading.py",
-    "flows.py", "stages.py", "plan.py", "costs.py", "advisors.py", "tables.py",
-    "formatting.py", "render/__init__.py", "render/html.py", "render/tables.py", "render/widgets.py",
-    "render/chart.py", "render/decision_records.py",
+    "__init__.py",
+    "api.py",
+    "request.py",
+    "protocol.py",
+    "errors.py",
+    "knowledge.py",
+    "loading.py",
+    "reading.py",
+    "prices.py",
+    "flows.py",
+    "stages.py",
+    "plan.py",
+    "costs.py",
+    "advisors.py",
+    "tables.py",
+    "formatting.py",
+    "render/__init__.py",
+    "render/html.py",
+    "render/tables.py",
+    "render/widgets.py",
+    "render/chart.py",
+    "render/decision_records.py",
 )
 
 # Any fixed date works; 1980-01-01 is the earliest a zip can record.

@@ -45,13 +45,17 @@ def pyodide_version(pyodide_dir: pathlib.Path) -> str:
         return "unknown"
 
 
-def write_runtime(dest: str | pathlib.Path, pyodide_dir: str | pathlib.Path, with_static: bool = True) -> dict[str, Any]:
+def write_runtime(
+    dest: str | pathlib.Path, pyodide_dir: str | pathlib.Path, with_static: bool = True
+) -> dict[str, Any]:
     """Copy everything live widgets need into `dest` and return the manifest written there."""
     dest, pyodide_dir = pathlib.Path(dest), pathlib.Path(pyodide_dir)
     missing = [name for name in PYODIDE_FILES if not (pyodide_dir / name).is_file()]
     if missing:
-        raise AssetsError(f"Pyodide's {', '.join(missing)} not found in {pyodide_dir}; run `npm ci` "
-                          "or point --pyodide at the npm pyodide package")
+        raise AssetsError(
+            f"Pyodide's {', '.join(missing)} not found in {pyodide_dir}; run `npm ci` "
+            "or point --pyodide at the npm pyodide package"
+        )
     (dest / "pyodide").mkdir(parents=True, exist_ok=True)
     pyodide_bytes = 0
     for name in PYODIDE_FILES:
@@ -68,8 +72,12 @@ def write_runtime(dest: str | pathlib.Path, pyodide_dir: str | pathlib.Path, wit
     manifest: dict[str, Any] = {
         "version": __version__,
         "engine": {"url": f"engine/{archive.name}", "integrity": integrity(archive), "bytes": archive.stat().st_size},
-        "pyodide": {"version": pyodide_version(pyodide_dir), "index": "../pyodide/", "module": "../pyodide/pyodide.mjs",
-                    "bytes": pyodide_bytes},
+        "pyodide": {
+            "version": pyodide_version(pyodide_dir),
+            "index": "../pyodide/",
+            "module": "../pyodide/pyodide.mjs",
+            "bytes": pyodide_bytes,
+        },
     }
     manifest["total_bytes"] = manifest["engine"]["bytes"] + pyodide_bytes
     (home / "runtime.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -15,10 +15,8 @@ from ..errors import DataError
 from ..loading import knowledge
 from ..protocol import VERSION
 from . import terminal
-
-
-class UsageError(Exception):
-    """Bad input from the command line; printed as one sentence, exit status 2."""
+from .site_commands import cmd_assets, cmd_prices_refresh, parse_day
+from .terminal import UsageError
 
 
 def _ask(request: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +45,7 @@ def _utf8(text: str) -> bool:
 
 # --- subcommands -----------------------------------------------------------------------
 
+
 def _parse_answers(pairs: Sequence[str]) -> dict[str, str]:
     answers = {}
     for pair in pairs:
@@ -73,9 +72,17 @@ def cmd_ask(args: argparse.Namespace) -> dict[str, Any]:
                 _stdin()
                 reply = input(f"  [{values}] > ").strip().lower()
             except EOFError:
-                raise UsageError(f"No answer given to \"{q['text']}\". Answer it, or pass --answer {q['id']}=VALUE.") from None
-            match = next((o["value"] for o in q["options"]
-                          if reply in (o["value"], o["label"].lower()) or (reply and o["value"].startswith(reply))), None)
+                raise UsageError(
+                    f'No answer given to "{q["text"]}". Answer it, or pass --answer {q["id"]}=VALUE.'
+                ) from None
+            match = next(
+                (
+                    o["value"]
+                    for o in q["options"]
+                    if reply in (o["value"], o["label"].lower()) or (reply and o["value"].startswith(reply))
+                ),
+                None,
+            )
             if match:
                 answers[q["id"]] = match
                 break
@@ -98,19 +105,46 @@ def cmd_plan(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_cost(args: argparse.Namespace) -> dict[str, Any]:
-    return _ask({"op": "cost", "model": args.model, "requests": args.requests, "input_tokens": args.input_tokens,
-                 "output_tokens": args.output_tokens, "requests_per_day": args.per_day,
-                 "cached_share": args.cached_share, "set": args.prices})
+    return _ask(
+        {
+            "op": "cost",
+            "model": args.model,
+            "requests": args.requests,
+            "input_tokens": args.input_tokens,
+            "output_tokens": args.output_tokens,
+            "requests_per_day": args.per_day,
+            "cached_share": args.cached_share,
+            "set": args.prices,
+        }
+    )
 
 
 def cmd_compare(args: argparse.Namespace) -> dict[str, Any]:
-    return _ask({"op": "compare", "models": args.model or None, "requests": args.requests,
-                 "input_tokens": args.input_tokens, "output_tokens": args.output_tokens, "set": args.prices})
+    return _ask(
+        {
+            "op": "compare",
+            "models": args.model or None,
+            "requests": args.requests,
+            "input_tokens": args.input_tokens,
+            "output_tokens": args.output_tokens,
+            "set": args.prices,
+        }
+    )
 
 
 def cmd_conversation(args: argparse.Namespace) -> dict[str, Any]:
-    return _ask({"op": "conversation", "model": args.model, "turns": args.turns, "system": args.system,
-                 "user": args.user, "reply": args.reply, "cached_share": args.cached_share, "set": args.prices})
+    return _ask(
+        {
+            "op": "conversation",
+            "model": args.model,
+            "turns": args.turns,
+            "system": args.system,
+            "user": args.user,
+            "reply": args.reply,
+            "cached_share": args.cached_share,
+            "set": args.prices,
+        }
+    )
 
 
 def cmd_screen(args: argparse.Namespace) -> dict[str, Any]:
@@ -123,8 +157,15 @@ def cmd_latency(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_context(args: argparse.Namespace) -> dict[str, Any]:
-    return _ask({"op": "context", "turns": args.turns, "tokens_per_turn": args.tokens_per_turn,
-                 "window": args.window, "needs_early_context": args.needs_early_context})
+    return _ask(
+        {
+            "op": "context",
+            "turns": args.turns,
+            "tokens_per_turn": args.tokens_per_turn,
+            "window": args.window,
+            "needs_early_context": args.needs_early_context,
+        }
+    )
 
 
 def cmd_models(args: argparse.Namespace) -> dict[str, Any]:
@@ -135,47 +176,17 @@ def cmd_topics(args: argparse.Namespace) -> dict[str, Any]:
     return _ask({"op": "topics"})
 
 
-def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
-    from .assets import AssetsError, write_runtime  # build-time code, kept out of the other commands
-
-    try:
-        return write_runtime(args.dest, args.pyodide, with_static=True)
-    except AssetsError as exc:
-        raise UsageError(f"{exc}.") from None
-    except OSError as exc:
-        raise UsageError(f"couldn't write the assets to {args.dest}: {exc.strerror or exc}.") from None
-
-
-def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
-    from ..loading import DATA_DIR
-
-    try:
-        from . import prices_refresh  # development only: it needs genai-prices, the engine doesn't
-
-        path = prices_refresh.refresh(args.dest or DATA_DIR / "prices", args.as_of)
-    except ImportError:
-        raise UsageError("genai-prices is a development dependency: pip install 'whatmatters[prices]' "
-                         "(the test extra has it too).") from None
-    except OSError as exc:
-        raise UsageError(f"couldn't write the prices to {args.dest}: {exc.strerror or exc}.") from None
-    written = json.loads(path.read_text(encoding="utf-8"))
-    return {"path": str(path), "set": written["id"], "models": len(written["model"]),
-            "source": written["source"], "effective": written["effective"]}
-
-
-def _day(text: str) -> Any:
-    import datetime
-
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' should be a date like 2026-11-26") from None
-
-
 PRINTERS: dict[Callable[..., Any], Callable[[dict[str, Any]], None]] = {
-    cmd_stage: terminal.print_stage, cmd_plan: terminal.print_plan, cmd_cost: terminal.print_cost, cmd_compare: terminal.print_compare,
-    cmd_conversation: terminal.print_conversation, cmd_screen: terminal.print_screen, cmd_latency: terminal.print_strategy,
-    cmd_context: terminal.print_strategy, cmd_models: terminal.print_models, cmd_topics: terminal.print_topics,
+    cmd_stage: terminal.print_stage,
+    cmd_plan: terminal.print_plan,
+    cmd_cost: terminal.print_cost,
+    cmd_compare: terminal.print_compare,
+    cmd_conversation: terminal.print_conversation,
+    cmd_screen: terminal.print_screen,
+    cmd_latency: terminal.print_strategy,
+    cmd_context: terminal.print_strategy,
+    cmd_models: terminal.print_models,
+    cmd_topics: terminal.print_topics,
     cmd_prices_refresh: terminal.print_prices_refresh,
     cmd_assets: terminal.print_assets,
 }
@@ -184,7 +195,8 @@ PRINTERS: dict[Callable[..., Any], Callable[[dict[str, Any]], None]] = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="whatmatters",
-        description="What Matters When: do you have this problem yet, and what will this AI feature cost?")
+        description="What Matters When: do you have this problem yet, and what will this AI feature cost?",
+    )
     parser.add_argument("--version", action="version", version=f"whatmatters {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = argparse.ArgumentParser(add_help=False)
@@ -198,8 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     topics = [f.topic for f in knowledge().flows.values()]
     p = add("ask", cmd_ask, "answer a topic's questions, one at a time, and get a verdict")
     p.add_argument("topic", metavar="TOPIC", help=f"one of: {', '.join(topics)}")
-    p.add_argument("--answer", action="append", default=[], metavar="QID=VALUE",
-                   help="answer a question up front (repeatable), e.g. --answer repeated=yes")
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="QID=VALUE",
+        help="answer a question up front (repeatable), e.g. --answer repeated=yes",
+    )
 
     p = add("stage", cmd_stage, "find your product's stage and its checklist")
     p.add_argument("--users", type=int, required=True, metavar="N", help="how many people use it")
@@ -211,8 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
         if s.kind == "flag":
             p.add_argument(flag, dest=s.id, action=argparse.BooleanOptionalAction, default=None, help=s.help)
         else:
-            p.add_argument(flag, dest=s.id, type=int if s.kind == "count" else float, default=None,
-                           metavar="N" if s.kind == "count" else "X", help=f"{s.label}: {s.help}".replace("%", "%%"))
+            p.add_argument(
+                flag,
+                dest=s.id,
+                type=int if s.kind == "count" else float,
+                default=None,
+                metavar="N" if s.kind == "count" else "X",
+                help=f"{s.label}: {s.help}".replace("%", "%%"),
+            )
 
     def prices(p: argparse.ArgumentParser) -> None:
         p.add_argument("--prices", metavar="SET", default=None, help="price set (see: whatmatters models)")
@@ -225,7 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("cost", cmd_cost, "what N requests to a model cost")
     p.add_argument("--model", required=True, metavar="ID", help="model id (see: whatmatters models)")
     tokens_args(p)
-    p.add_argument("--per-day", type=int, default=None, metavar="N", help="requests per day, for daily and monthly cost")
+    p.add_argument(
+        "--per-day", type=int, default=None, metavar="N", help="requests per day, for daily and monthly cost"
+    )
     p.add_argument("--cached-share", type=float, default=0, metavar="X", help="share of input billed as cached (0-1)")
     prices(p)
 
@@ -257,24 +282,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--needs-early-context", action="store_true", help="early messages still matter later")
 
     add("models", cmd_models, "list the models and prices of a price set").add_argument(
-        "--prices", metavar="SET", default=None, help="price set")
+        "--prices", metavar="SET", default=None, help="price set"
+    )
     add("topics", cmd_topics, "list the topics that have a question flow")
 
-    p = sub.add_parser("prices", help="keep the price sets up to date (development)",
-                       description="keep the price sets up to date (development)")
+    p = sub.add_parser(
+        "prices",
+        help="keep the price sets up to date (development)",
+        description="keep the price sets up to date (development)",
+    )
     actions = p.add_subparsers(dest="prices_action", metavar="ACTION", required=True)
-    p = actions.add_parser("refresh", parents=[common], help="write current.json from the installed genai-prices",
-                           description="write current.json from the installed genai-prices")
+    p = actions.add_parser(
+        "refresh",
+        parents=[common],
+        help="write current.json from the installed genai-prices",
+        description="write current.json from the installed genai-prices",
+    )
     p.set_defaults(func=cmd_prices_refresh)
-    p.add_argument("--dest", metavar="DIR", default=None,
-                   help="folder to write current.json into (default: the package's data/prices)")
-    p.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
-                   help="read the prices in force on this day (default: the day pinned for this genai-prices)")
+    p.add_argument(
+        "--dest",
+        metavar="DIR",
+        default=None,
+        help="folder to write current.json into (default: the package's data/prices)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=parse_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="read the prices in force on this day (default: the day pinned for this genai-prices)",
+    )
 
     p = add("assets", cmd_assets, "copy the live widgets' runtime (Pyodide, engine, scripts) into a site folder")
     p.add_argument("dest", metavar="DEST", help="folder to write, e.g. your site's assets/ folder")
-    p.add_argument("--pyodide", metavar="DIR", default="node_modules/pyodide",
-                   help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)")
+    p.add_argument(
+        "--pyodide",
+        metavar="DIR",
+        default="node_modules/pyodide",
+        help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
+    )
     return parser
 
 

@@ -24,7 +24,7 @@ import html.parser
 import pathlib
 import re
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 # The policy minus the script hashes. Every fetch is same-origin; Pyodide needs to compile
 # WebAssembly ('wasm-unsafe-eval'); nothing is inline but the hashed scripts.
@@ -42,13 +42,29 @@ DIRECTIVES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Script types a browser runs (the HTML standard's JavaScript MIME types, plus modules and
 # import maps); any other type, such as application/json, is a data block CSP doesn't govern.
-SCRIPT_TYPES = frozenset({
-    "", "module", "importmap", "application/ecmascript", "application/javascript",
-    "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript",
-    "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
-    "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
-    "text/x-ecmascript", "text/x-javascript",
-})
+SCRIPT_TYPES = frozenset(
+    {
+        "",
+        "module",
+        "importmap",
+        "application/ecmascript",
+        "application/javascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    }
+)
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster"})
 
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
@@ -162,7 +178,7 @@ def audit(text: str, expected: str | None = None) -> list[str]:
     hashes = [script_hash(s) for s in page.inline_scripts]
     problems = list(page.blocked)
     if not page.policies:
-        return problems + ["no Content-Security-Policy <meta>"]
+        return [*problems, "no Content-Security-Policy <meta>"]
     if page.first_in_head != "meta content-security-policy":
         problems.append(f"the policy isn't the first element of <head> (<{page.first_in_head}> is)")
     carried = parse(page.policies[0])
@@ -172,7 +188,7 @@ def audit(text: str, expected: str | None = None) -> list[str]:
             problems.append(f"{name} is {' '.join(carried.get(name, ['missing']))!r}, not {' '.join(sources)!r}")
     for name in carried.keys() - wanted.keys():
         problems.append(f"unexpected directive {name}")
-    for script, source in zip(page.inline_scripts, hashes):
+    for script, source in zip(page.inline_scripts, hashes, strict=False):
         if source not in carried.get("script-src", []):
             problems.append(f"an inline script whose hash {source} the policy lacks: {script.strip()[:60]!r}")
     for name, sources in carried.items():
@@ -187,9 +203,9 @@ def apply(text: str, policy_text: str) -> str:
     head = _HEAD.search(text)
     if head is None:
         return text
-    rest = _OUR_META.sub("", text[head.end():], count=1) if _OUR_META.match(text, head.end()) else text[head.end():]
+    rest = _OUR_META.sub("", text[head.end() :], count=1) if _OUR_META.match(text, head.end()) else text[head.end() :]
     meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{policy_text}">'
-    return text[:head.end()] + meta + rest
+    return text[: head.end()] + meta + rest
 
 
 def site_policy(site_dir: str | pathlib.Path) -> str:

@@ -172,13 +172,15 @@ class WhatMattersPreprocessor(Preprocessor):
             match = FENCE_OPEN.match(lines[i])
             other = ANY_FENCE.match(lines[i])
             if QUOTED_FENCE.match(lines[i]):
-                raise FenceError(f"whatmatters fence at line {i + 1}: a fence in a block quote can't hold a "
-                                 "widget; move it out of the quote")
+                raise FenceError(
+                    f"whatmatters fence at line {i + 1}: a fence in a block quote can't hold a "
+                    "widget; move it out of the quote"
+                )
             if other and not match:
                 # Another code fence: copy it through its closing line, so examples inside stay code.
                 end = _closing(lines, i, other.group("indent"), other.group("fence"))
                 end = len(lines) - 1 if end is None else end
-                out += lines[i:end + 1]
+                out += lines[i : end + 1]
                 i = end + 1
                 continue
             if not match:
@@ -189,7 +191,7 @@ class WhatMattersPreprocessor(Preprocessor):
             end = _closing(lines, i, indent, fence)
             if end is None:
                 raise FenceError(f"line {i + 1}: the whatmatters fence is never closed")
-            body = [line[len(indent):] if line.startswith(indent) else line for line in lines[i + 1:end]]
+            body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[i + 1 : end]]
             try:
                 html = render_fence(parse_options(body, i + 1), self.knowledge, _ids_on_page.setdefault(self.md, set()))
             except FenceError as exc:
@@ -206,8 +208,11 @@ class WhatMattersExtension(Extension):
 
     def __init__(self, **kwargs: Any) -> None:
         self.config = {
-            "data_dir": ["", "A copy of decision/data/ to render from instead of the package's own "
-                             "(a site's own rules, previews and tests); empty means the package's data."],
+            "data_dir": [
+                "",
+                "A copy of decision/data/ to render from instead of the package's own "
+                "(a site's own rules, previews and tests); empty means the package's data.",
+            ],
         }
         super().__init__(**kwargs)
 
@@ -225,18 +230,21 @@ class WhatMattersExtension(Extension):
         _ids_on_page.pop(self.md, None)
 
 
-def fence_validator(language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any],
-                    md: Markdown) -> bool:
+def fence_validator(
+    language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any], md: Markdown
+) -> bool:
     """pymdownx.superfences' validator for the custom fence: the fence takes no inline options."""
     return language == LANGUAGE and not inputs
 
 
-def fence_format(source: str, language: str, class_name: str, options: dict[str, Any], md: Markdown,
-                 **kwargs: Any) -> str:
+def fence_format(
+    source: str, language: str, class_name: str, options: dict[str, Any], md: Markdown, **kwargs: Any
+) -> str:
     """pymdownx.superfences' formatter for the custom fence: the same HTML as the preprocessor's."""
     try:
-        return render_fence(parse_options(source.splitlines(), 0), _knowledge_of.get(md),
-                            _ids_on_page.setdefault(md, set()))
+        return render_fence(
+            parse_options(source.splitlines(), 0), _knowledge_of.get(md), _ids_on_page.setdefault(md, set())
+        )
     except FenceError as exc:
         raise FenceError(f"whatmatters fence: {exc}") from None
 

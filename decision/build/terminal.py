@@ -12,6 +12,10 @@ from typing import Any
 from ..formatting import money
 
 
+class UsageError(Exception):
+    """Bad input from the command line; printed as one sentence, exit status 2."""
+
+
 def wrap(text: str, indent: str = "") -> str:
     return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
@@ -60,8 +64,10 @@ def print_cost(result: dict[str, Any]) -> None:
     comp = result["comparison"]
     if comp["cheapest"] != m["id"]:
         cheapest = next(r for r in comp["rows"] if r["id"] == comp["cheapest"])
-        print(f"  the cheapest model here, {cheapest['name']}, would save {money(comp['saving_usd'])}"
-              f" ({comp['saving_share']:.0%})")
+        print(
+            f"  the cheapest model here, {cheapest['name']}, would save {money(comp['saving_usd'])}"
+            f" ({comp['saving_share']:.0%})"
+        )
 
 
 def print_compare(result: dict[str, Any]) -> None:
@@ -77,8 +83,10 @@ def print_conversation(result: dict[str, Any]) -> None:
     print(f"  input tokens:  {result['input_tokens']:,} (every turn resends the history)")
     print(f"  output tokens: {result['output_tokens']:,}")
     if result["growth"] is not None:
-        print(f"  {result['growth']:,.1f}x what the same turns cost without history "
-              f"({money(result['without_history_usd'])})")
+        print(
+            f"  {result['growth']:,.1f}x what the same turns cost without history "
+            f"({money(result['without_history_usd'])})"
+        )
     for note in result["notes"]:
         print(wrap(note, "  "))
 
@@ -89,7 +97,7 @@ def print_screen(result: dict[str, Any]) -> None:
         return
     print(f"Suspicious: {len(result['hits'])} pattern(s) found")
     for h in result["hits"]:
-        print(f"  - {h['name']}: \"{h['match']}\"")
+        print(f'  - {h["name"]}: "{h["match"]}"')
         print(wrap(h["why"], "    "))
 
 
@@ -115,9 +123,13 @@ def print_topics(result: dict[str, Any]) -> None:
 def print_assets(result: dict[str, Any]) -> None:
     mb = result["total_bytes"] / 1_048_576
     print(f"Wrote Pyodide {result['pyodide']['version']} and the engine ({result['engine']['url']}): {mb:.1f} MB.")
-    print("Serve the folder with your site; pages load whatmatters/widget.js as a module and whatmatters/whatmatters.css.")
+    print(
+        "Serve the folder with your site; pages load whatmatters/widget.js as a module and whatmatters/whatmatters.css."
+    )
 
 
 def print_prices_refresh(result: dict[str, Any]) -> None:
-    print(f"Wrote {result['models']} models to {result['path']}: prices as of {result['effective']}, "
-          f"from {result['source']}.")
+    print(
+        f"Wrote {result['models']} models to {result['path']}: prices as of {result['effective']}, "
+        f"from {result['source']}."
+    )

@@ -28,10 +28,12 @@ def widget(name: str, request: dict[str, Any], inner: str, element_id: str, stat
     `element_id` is unique on its page and doubles as the widget's key in a shared link.
     """
     data = esc(json.dumps(request, sort_keys=True, separators=(",", ":")))
-    return (f'<div class="wm-widget" id="{esc(element_id)}" data-wm-widget="{esc(name)}" data-wm-state="static" '
-            f'data-wm-v="{VERSION}" data-wm-max-state="{MAX_STATE_CHARS}" '
-            f'data-wm-request="{data}" data-wm-state-keys="{esc(" ".join(state_keys))}"><div class="wm-body">{inner}</div>'
-            f'<div class="wm-toolbar" hidden><button type="button" class="md-button" data-wm-action="copy-link">'
-            f'Copy link</button><button type="button" class="md-button" data-wm-action="copy-record">'
-            f'Copy as Markdown decision record</button></div>'
-            f'<p class="wm-status" aria-live="polite"></p></div>')
+    return (
+        f'<div class="wm-widget" id="{esc(element_id)}" data-wm-widget="{esc(name)}" data-wm-state="static" '
+        f'data-wm-v="{VERSION}" data-wm-max-state="{MAX_STATE_CHARS}" '
+        f'data-wm-request="{data}" data-wm-state-keys="{esc(" ".join(state_keys))}"><div class="wm-body">{inner}</div>'
+        f'<div class="wm-toolbar" hidden><button type="button" class="md-button" data-wm-action="copy-link">'
+        f'Copy link</button><button type="button" class="md-button" data-wm-action="copy-record">'
+        f"Copy as Markdown decision record</button></div>"
+        f'<p class="wm-status" aria-live="polite"></p></div>'
+    )

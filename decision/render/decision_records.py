@@ -24,9 +24,16 @@ def flow_record(result: dict[str, Any]) -> str:
 def stage_record(result: dict[str, Any]) -> str:
     s = result["stage"]
     ticks = set(result.get("checked", ()))
-    lines = [f"## Stage: {s['name']} ({s['question']})", "", f"- **Users:** {result['users']:,}",
-             f"- **Put your effort into:** {s['focus']}", f"- **Leave for later:** {s['skip']}", "",
-             "### What we should have by now", ""]
+    lines = [
+        f"## Stage: {s['name']} ({s['question']})",
+        "",
+        f"- **Users:** {result['users']:,}",
+        f"- **Put your effort into:** {s['focus']}",
+        f"- **Leave for later:** {s['skip']}",
+        "",
+        "### What we should have by now",
+        "",
+    ]
     lines += [f"- [{'x' if i in ticks else ' '}] {item}" for i, item in enumerate(s["checklist"])]
     return "\n".join(lines) + "\n"
 
@@ -42,20 +49,28 @@ def plan_record(result: dict[str, Any]) -> str:
 
 def cost_record(result: dict[str, Any]) -> str:
     m = result["model"]
-    lines = [f"## Cost estimate: {m['name']}", "",
-             f"- **Prices:** set {result['set']}, from {m['effective']}",
-             f"- **Per request:** {money(result['per_request_usd'])} "
-             f"({result['input_tokens']:,} input + {result['output_tokens']:,} output tokens)",
-             f"- **{result['requests']:,} requests:** {money(result['total_usd'])}"]
+    lines = [
+        f"## Cost estimate: {m['name']}",
+        "",
+        f"- **Prices:** set {result['set']}, from {m['effective']}",
+        f"- **Per request:** {money(result['per_request_usd'])} "
+        f"({result['input_tokens']:,} input + {result['output_tokens']:,} output tokens)",
+        f"- **{result['requests']:,} requests:** {money(result['total_usd'])}",
+    ]
     if result.get("per_day_usd") is not None:
-        lines += [f"- **Per day:** {money(result['per_day_usd'])}", f"- **Per month:** {money(result['per_month_usd'])}"]
+        lines += [
+            f"- **Per day:** {money(result['per_day_usd'])}",
+            f"- **Per month:** {money(result['per_month_usd'])}",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def conversation_record(result: dict[str, Any]) -> str:
-    return (f"## Conversation cost: {result['model']['name']}\n\n- **Turns:** {result['turns']}\n"
-            f"- **Tokens:** {result['input_tokens']:,} input, {result['output_tokens']:,} output\n"
-            f"- **Total:** {money(result['total_usd'])}\n")
+    return (
+        f"## Conversation cost: {result['model']['name']}\n\n- **Turns:** {result['turns']}\n"
+        f"- **Tokens:** {result['input_tokens']:,} input, {result['output_tokens']:,} output\n"
+        f"- **Total:** {money(result['total_usd'])}\n"
+    )
 
 
 def screen_record(result: dict[str, Any]) -> str:

@@ -17,8 +17,9 @@ def checklist(items: Iterable[str], group: str, checked: Iterable[int] = (), *, 
     ticked = set(checked)
     rows = "".join(
         f'<li><label><input type="checkbox" name="{esc(group)}" value="{i}"{" checked" if i in ticked else ""}>'
-        f' {esc(text)}</label></li>'
-        for i, text in enumerate(items))
+        f" {esc(text)}</label></li>"
+        for i, text in enumerate(items)
+    )
     live = f' data-wm-list="{esc(live_key)}" data-wm-refresh="record"' if live_key else ""
     return f'<ul class="wm-checklist" data-wm-checklist="{esc(group)}"{live}>{rows}</ul>'
 
@@ -28,12 +29,13 @@ def data_table(head: list[str], rows: list[list[str]], cls: str) -> str:
     thead = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     # The table itself stays class-free so Material styles it like the guide's own tables.
-    return (f'<div class="wm-table {cls}"><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>'
-            '</div>')
+    return f'<div class="wm-table {cls}"><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def verdict_box(v: dict[str, Any], heading: str = "h3") -> str:
     """A verdict's label and reason; `heading` is h3 in a live flow, p inside the static tree."""
-    return (f'<div class="wm-verdict wm-verdict--{esc(v["id"])}" role="status">'
-            f'<{heading} class="wm-verdict-label" tabindex="-1">{esc(v["label"])}</{heading}>'
-            f'<p class="wm-reason">{esc(v["reason"])}</p></div>')
+    return (
+        f'<div class="wm-verdict wm-verdict--{esc(v["id"])}" role="status">'
+        f'<{heading} class="wm-verdict-label" tabindex="-1">{esc(v["label"])}</{heading}>'
+        f'<p class="wm-reason">{esc(v["reason"])}</p></div>'
+    )

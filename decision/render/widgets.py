@@ -21,8 +21,10 @@ COMPARE_SHOWN = 5  # a big price set compares its cheapest few and yours, not ev
 def _path(path: list[dict[str, Any]]) -> str:
     if not path:
         return ""
-    items = "".join(f'<li><span class="wm-path-q">{esc(p["text"])}</span> '
-                    f'<span class="wm-path-a">{esc(p["label"])}</span></li>' for p in path)
+    items = "".join(
+        f'<li><span class="wm-path-q">{esc(p["text"])}</span> <span class="wm-path-a">{esc(p["label"])}</span></li>'
+        for p in path
+    )
     return f'<ol class="wm-path" aria-label="Your answers">{items}</ol>'
 
 
@@ -44,52 +46,68 @@ def flow_widget(result: dict[str, Any]) -> str:
         body = verdict_box(result["verdict"]) + _path(result["path"])
     else:
         q = result["question"]
-        buttons = "".join(f'<button type="button" class="md-button" data-wm-set="answers.{esc(q["id"])}" '
-                          f'data-wm-value="{esc(o["value"])}">{esc(o["label"])}</button>' for o in q["options"])
+        buttons = "".join(
+            f'<button type="button" class="md-button" data-wm-set="answers.{esc(q["id"])}" '
+            f'data-wm-value="{esc(o["value"])}">{esc(o["label"])}</button>'
+            for o in q["options"]
+        )
         help_text = f'<p class="wm-help">{esc(q["help"])}</p>' if q["help"] else ""
         step = len(result["path"]) + 1
-        body = (f'<fieldset class="wm-question"><legend tabindex="-1">Question {step}: {esc(q["text"])}</legend>'
-                f'{help_text}<div class="wm-answers">{buttons}</div></fieldset>' + _path(result["path"]))
+        body = (
+            f'<fieldset class="wm-question"><legend tabindex="-1">Question {step}: {esc(q["text"])}</legend>'
+            f'{help_text}<div class="wm-answers">{buttons}</div></fieldset>' + _path(result["path"])
+        )
     controls = ""
     if result["path"]:
         last = result["path"][-1]["question"]
-        controls = (f'<div class="wm-controls"><button type="button" class="wm-back" '
-                    f'data-wm-unset="answers.{esc(last)}">Back</button>'
-                    '<button type="button" class="wm-restart" data-wm-unset="answers">Start again</button></div>')
+        controls = (
+            f'<div class="wm-controls"><button type="button" class="wm-back" '
+            f'data-wm-unset="answers.{esc(last)}">Back</button>'
+            '<button type="button" class="wm-restart" data-wm-unset="answers">Start again</button></div>'
+        )
     return f'<div class="wm-flow" data-wm-topic="{esc(topic)}">{head}{body}{controls}</div>'
 
 
 def stage_widget(result: dict[str, Any]) -> str:
     s = result["stage"]
     checked = " checked" if result["depends"] else ""
-    form = (f'<form class="wm-form" data-wm-form="stage" data-wm-clears="checked">'
-            f'<label>Users <input type="number" name="users" data-wm-key="users" data-wm-type="count" min="0" '
-            f'step="1" value="{esc(result["users"])}"></label>'
-            f'<label><input type="checkbox" name="depends" data-wm-key="depends" data-wm-type="bool"{checked}> '
-            f'People depend on it working</label></form>')
-    body = (f'<div class="wm-result" data-wm-swap="result" role="status">'
-            f'<p class="wm-title" tabindex="-1">{esc(s["name"])}: {esc(s["question"])}</p>'
-            f'<p>{esc(s["meaning"])}</p>'
-            f'<dl class="wm-facts"><dt>Who uses it</dt><dd>{esc(s["users"])}</dd><dt>Typical length</dt>'
-            f'<dd>{esc(s["takes"])}</dd><dt>Put your effort into</dt><dd>{esc(s["focus"])}</dd>'
-            f'<dt>Leave for later</dt><dd>{esc(s["skip"])}</dd></dl>'
-            f'<p class="wm-subtitle">What you should have by now</p>'
-            f'{checklist(s["checklist"], "checked", result.get("checked", ()), live_key="checked")}</div>')
+    form = (
+        f'<form class="wm-form" data-wm-form="stage" data-wm-clears="checked">'
+        f'<label>Users <input type="number" name="users" data-wm-key="users" data-wm-type="count" min="0" '
+        f'step="1" value="{esc(result["users"])}"></label>'
+        f'<label><input type="checkbox" name="depends" data-wm-key="depends" data-wm-type="bool"{checked}> '
+        f"People depend on it working</label></form>"
+    )
+    body = (
+        f'<div class="wm-result" data-wm-swap="result" role="status">'
+        f'<p class="wm-title" tabindex="-1">{esc(s["name"])}: {esc(s["question"])}</p>'
+        f"<p>{esc(s['meaning'])}</p>"
+        f'<dl class="wm-facts"><dt>Who uses it</dt><dd>{esc(s["users"])}</dd><dt>Typical length</dt>'
+        f"<dd>{esc(s['takes'])}</dd><dt>Put your effort into</dt><dd>{esc(s['focus'])}</dd>"
+        f"<dt>Leave for later</dt><dd>{esc(s['skip'])}</dd></dl>"
+        f'<p class="wm-subtitle">What you should have by now</p>'
+        f"{checklist(s['checklist'], 'checked', result.get('checked', ()), live_key='checked')}</div>"
+    )
     return f'<div class="wm-stage" data-wm-stage="{esc(s["id"])}">{form}{body}</div>'
 
 
 def _signal_field(s: dict[str, Any], value: Any) -> str:
     if s["kind"] == "flag":
-        options = "".join(f'<option value="{v}"{" selected" if value is b else ""}>{label}</option>'
-                          for v, b, label in (("", None, "Don't know"), ("yes", True, "Yes"), ("no", False, "No")))
-        control = (f'<select name="{esc(s["id"])}" data-wm-key="signals.{esc(s["id"])}" data-wm-type="flag">'
-                   f'{options}</select>')
+        options = "".join(
+            f'<option value="{v}"{" selected" if value is b else ""}>{label}</option>'
+            for v, b, label in (("", None, "Don't know"), ("yes", True, "Yes"), ("no", False, "No"))
+        )
+        control = (
+            f'<select name="{esc(s["id"])}" data-wm-key="signals.{esc(s["id"])}" data-wm-type="flag">{options}</select>'
+        )
     else:
         step = "1" if s["kind"] == "count" else "any"
         shown = "" if value is None else esc(value)
-        control = (f'<input type="number" name="{esc(s["id"])}" data-wm-key="signals.{esc(s["id"])}" '
-                   f'data-wm-type="{esc(s["kind"])}" min="{esc(s["min"])}" max="{esc(s["max"])}" '
-                   f'step="{step}" value="{shown}" placeholder="don\'t know">')
+        control = (
+            f'<input type="number" name="{esc(s["id"])}" data-wm-key="signals.{esc(s["id"])}" '
+            f'data-wm-type="{esc(s["kind"])}" min="{esc(s["min"])}" max="{esc(s["max"])}" '
+            f'step="{step}" value="{shown}" placeholder="don\'t know">'
+        )
     return f'<label title="{esc(s["help"])}"><span>{esc(s["label"])}</span> {control}</label>'
 
 
@@ -98,79 +116,115 @@ def plan_widget(result: dict[str, Any]) -> str:
     form = f'<form class="wm-form wm-signals" data-wm-form="plan">{fields}</form>'
     cards = []
     for tid, v in {**result["basics"], **result["verdicts"]}.items():
-        assumed = (f'<p class="wm-assumed">Assumed for questions you left open: {len(v["assumed"])}.</p>'
-                   if v.get("assumed") else "")
-        cards.append(f'<li class="wm-card wm-verdict--{esc(v["verdict"])}" data-wm-topic="{esc(tid)}">'
-                     f'<p class="wm-card-title">{esc(v["name"])}</p>'
-                     f'<p class="wm-verdict-label">{esc(v["label"])}</p>'
-                     f'<p class="wm-reason">{esc(v["reason"])}</p>{assumed}</li>')
-    return (f'<div class="wm-plan">{form}<div class="wm-result" data-wm-swap="result" role="status">'
-            f'<p class="wm-title" tabindex="-1">What matters now</p><ul class="wm-cards">{"".join(cards)}</ul>'
-            '</div></div>')
+        assumed = (
+            f'<p class="wm-assumed">Assumed for questions you left open: {len(v["assumed"])}.</p>'
+            if v.get("assumed")
+            else ""
+        )
+        cards.append(
+            f'<li class="wm-card wm-verdict--{esc(v["verdict"])}" data-wm-topic="{esc(tid)}">'
+            f'<p class="wm-card-title">{esc(v["name"])}</p>'
+            f'<p class="wm-verdict-label">{esc(v["label"])}</p>'
+            f'<p class="wm-reason">{esc(v["reason"])}</p>{assumed}</li>'
+        )
+    return (
+        f'<div class="wm-plan">{form}<div class="wm-result" data-wm-swap="result" role="status">'
+        f'<p class="wm-title" tabindex="-1">What matters now</p><ul class="wm-cards">{"".join(cards)}</ul>'
+        "</div></div>"
+    )
 
 
-def _number_field(label: str, key: str, value: Any, kind: str = "count", *, low: Any = 0, high: Any = None,
-                  step: str = "1") -> str:
+def _number_field(
+    label: str, key: str, value: Any, kind: str = "count", *, low: Any = 0, high: Any = None, step: str = "1"
+) -> str:
     top = "" if high is None else f' max="{esc(high)}"'
-    return (f'<label>{esc(label)} <input type="number" name="{esc(key)}" data-wm-key="{esc(key)}" '
-            f'data-wm-type="{kind}" min="{esc(low)}"{top} step="{step}" value="{esc("" if value is None else value)}">'
-            '</label>')
+    return (
+        f'<label>{esc(label)} <input type="number" name="{esc(key)}" data-wm-key="{esc(key)}" '
+        f'data-wm-type="{kind}" min="{esc(low)}"{top} step="{step}" value="{esc("" if value is None else value)}">'
+        "</label>"
+    )
 
 
 def cost_widget(result: dict[str, Any]) -> str:
     m = result["model"]
     prices = result["price_set"]
     # A text field with suggestions: type any part of a name or id to search the whole set.
-    options = "".join(f'<option value="{esc(x["id"])}" label="{esc(x["name"])} ({esc(x["provider"])}, '
-                      f'{esc(x["effective"])})"></option>' for x in result["choices"])
+    options = "".join(
+        f'<option value="{esc(x["id"])}" label="{esc(x["name"])} ({esc(x["provider"])}, '
+        f'{esc(x["effective"])})"></option>'
+        for x in result["choices"]
+    )
     list_id = f"wm-models-{prices['id']}"
     conversation = result.get("conversation")
-    form = (f'<form class="wm-form" data-wm-form="cost"><input type="hidden" name="set" data-wm-key="set" '
-            f'data-wm-type="text" value="{esc(prices["id"])}">'
-            f'<label>Model (type to search) <input type="search" name="model" data-wm-key="model" data-wm-type="text" '
-            f'list="{esc(list_id)}" value="{esc(m["id"])}" spellcheck="false"></label>'
-            f'<datalist id="{esc(list_id)}">{options}</datalist>'
-            + _number_field("Input tokens per request", "input_tokens", result["input_tokens"])
-            + _number_field("Output tokens per request", "output_tokens", result["output_tokens"])
-            + _number_field("Requests per day", "requests_per_day", result.get("requests_per_day"))
-            + _number_field("Cached share of input", "cached_share", result["cached_share"], "number", high=1,
-                            step="0.05")
-            + _number_field("Conversation turns", "turns", conversation["turns"] if conversation else None,
-                            low=1, high=MAX_TURNS)
-            + "</form>")
-    facts = [("Per request", money(result["per_request_usd"])),
-             (f"For {result['requests']:,} requests", money(result["total_usd"]))]
+    form = (
+        f'<form class="wm-form" data-wm-form="cost"><input type="hidden" name="set" data-wm-key="set" '
+        f'data-wm-type="text" value="{esc(prices["id"])}">'
+        f'<label>Model (type to search) <input type="search" name="model" data-wm-key="model" data-wm-type="text" '
+        f'list="{esc(list_id)}" value="{esc(m["id"])}" spellcheck="false"></label>'
+        f'<datalist id="{esc(list_id)}">{options}</datalist>'
+        + _number_field("Input tokens per request", "input_tokens", result["input_tokens"])
+        + _number_field("Output tokens per request", "output_tokens", result["output_tokens"])
+        + _number_field("Requests per day", "requests_per_day", result.get("requests_per_day"))
+        + _number_field("Cached share of input", "cached_share", result["cached_share"], "number", high=1, step="0.05")
+        + _number_field(
+            "Conversation turns", "turns", conversation["turns"] if conversation else None, low=1, high=MAX_TURNS
+        )
+        + "</form>"
+    )
+    facts = [
+        ("Per request", money(result["per_request_usd"])),
+        (f"For {result['requests']:,} requests", money(result["total_usd"])),
+    ]
     if result["per_day_usd"] is not None:
-        facts += [("Per day", money(result["per_day_usd"])),
-                  (f"Per month ({result['days_per_month']} days)", money(result["per_month_usd"]))]
+        facts += [
+            ("Per day", money(result["per_day_usd"])),
+            (f"Per month ({result['days_per_month']} days)", money(result["per_month_usd"])),
+        ]
     dl = "".join(f"<dt>{esc(a)}</dt><dd>{b}</dd>" for a, b in facts)
     notes = "".join(f'<p class="wm-note">{esc(n)}</p>' for n in result["notes"])
     history = _conversation(conversation) if conversation else ""
-    return (f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
-            f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
-            f'<span class="wm-date">prices from {esc(m["effective"])}</span></p>'
-            f'<dl class="wm-facts">{dl}</dl>{notes}{_comparison(result)}'
-            f'<p class="wm-source">{esc(prices["name"])}. Source: {esc(prices["source"])}.</p>{history}</div></div>')
+    return (
+        f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
+        f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
+        f'<span class="wm-date">prices from {esc(m["effective"])}</span></p>'
+        f'<dl class="wm-facts">{dl}</dl>{notes}{_comparison(result)}'
+        f'<p class="wm-source">{esc(prices["name"])}. Source: {esc(prices["source"])}.</p>{history}</div></div>'
+    )
 
 
 def _comparison(result: dict[str, Any]) -> str:
     """The chosen model against the cheapest few of its set, and what switching would save."""
     mine, comp = result["model"]["id"], result["comparison"]
-    shown = comp["rows"] if len(comp["rows"]) <= COMPARE_SHOWN + 1 else [
-        r for i, r in enumerate(comp["rows"]) if i < COMPARE_SHOWN or r["id"] == mine]
-    rows = [[esc(r["name"]) + (" (yours)" if r["id"] == mine else ""), money(r["total_usd"]),
-             "" if r["times_cheapest"] is None else times(r["times_cheapest"]), esc(r["effective"])] for r in shown]
+    shown = (
+        comp["rows"]
+        if len(comp["rows"]) <= COMPARE_SHOWN + 1
+        else [r for i, r in enumerate(comp["rows"]) if i < COMPARE_SHOWN or r["id"] == mine]
+    )
+    rows = [
+        [
+            esc(r["name"]) + (" (yours)" if r["id"] == mine else ""),
+            money(r["total_usd"]),
+            "" if r["times_cheapest"] is None else times(r["times_cheapest"]),
+            esc(r["effective"]),
+        ]
+        for r in shown
+    ]
     saving = ""
     if comp["cheapest"] != mine and comp["saving_usd"] > 0:
         cheapest = next(r["name"] for r in comp["rows"] if r["id"] == comp["cheapest"])
-        saving = (f'<p class="wm-saving">Switching to {esc(cheapest)} would save {money(comp["saving_usd"])} '
-                  f'({comp["saving_share"]:.0%}) on these {comp["requests"]:,} requests.</p>')
-    table = data_table(["Model", f"{comp['requests']:,} requests", "Times the cheapest", "Prices from"], rows,
-                       "wm-compare")
+        saving = (
+            f'<p class="wm-saving">Switching to {esc(cheapest)} would save {money(comp["saving_usd"])} '
+            f"({comp['saving_share']:.0%}) on these {comp['requests']:,} requests.</p>"
+        )
+    table = data_table(
+        ["Model", f"{comp['requests']:,} requests", "Times the cheapest", "Prices from"], rows, "wm-compare"
+    )
     if len(shown) < len(comp["rows"]):
         yours = ", and yours" if len(shown) > COMPARE_SHOWN else ""
-        table += (f'<p class="wm-caption">The {COMPARE_SHOWN} cheapest of the {len(comp["rows"])} models '
-                  f'in this set{yours}.</p>')
+        table += (
+            f'<p class="wm-caption">The {COMPARE_SHOWN} cheapest of the {len(comp["rows"])} models '
+            f"in this set{yours}.</p>"
+        )
     return saving + table
 
 
@@ -180,45 +234,60 @@ def conversation_widget(result: dict[str, Any]) -> str:
 
 def _conversation(result: dict[str, Any]) -> str:
     m = result["model"]
-    growth = "" if result["growth"] is None else f' That is {times(result["growth"])} the cost without history.'
-    return (f'<div class="wm-conversation"><p class="wm-title">{esc(result["turns"])} turns on '
-            f'{esc(m["name"])}: {money(result["total_usd"])}</p>'
-            f'<p>{tokens(result["input_tokens"])} input and {tokens(result["output_tokens"])} output tokens in all, '
-            f'because every turn resends the history.{esc(growth)}</p>'
-            f'{conversation_chart(result["series"])}'
-            '<p class="wm-legend"><span class="wm-key wm-key--history">with history</span> '
-            '<span class="wm-key wm-key--flat">without history</span></p></div>')
+    growth = "" if result["growth"] is None else f" That is {times(result['growth'])} the cost without history."
+    return (
+        f'<div class="wm-conversation"><p class="wm-title">{esc(result["turns"])} turns on '
+        f"{esc(m['name'])}: {money(result['total_usd'])}</p>"
+        f"<p>{tokens(result['input_tokens'])} input and {tokens(result['output_tokens'])} output tokens in all, "
+        f"because every turn resends the history.{esc(growth)}</p>"
+        f"{conversation_chart(result['series'])}"
+        '<p class="wm-legend"><span class="wm-key wm-key--history">with history</span> '
+        '<span class="wm-key wm-key--flat">without history</span></p></div>'
+    )
 
 
 def screen_widget(result: dict[str, Any]) -> str:
     if result["hits"]:
-        items = "".join(f'<li><strong>{esc(h["name"])}</strong>: <q>{esc(h["match"])}</q>. {esc(h["why"])}</li>'
-                        for h in result["hits"])
-        verdict = (f'<p class="wm-title" tabindex="-1">Suspicious: {len(result["hits"])} pattern(s) found</p>'
-                   f'<ul class="wm-hits">{items}</ul>')
+        items = "".join(
+            f"<li><strong>{esc(h['name'])}</strong>: <q>{esc(h['match'])}</q>. {esc(h['why'])}</li>"
+            for h in result["hits"]
+        )
+        verdict = (
+            f'<p class="wm-title" tabindex="-1">Suspicious: {len(result["hits"])} pattern(s) found</p>'
+            f'<ul class="wm-hits">{items}</ul>'
+        )
     else:
-        verdict = ('<p class="wm-title" tabindex="-1">No known injection pattern found</p>'
-                   '<p>Patterns catch the clumsy attempts only; keep the output checks too.</p>')
-    form = ('<form class="wm-form" data-wm-form="screen"><label>Message to check '
-            # HTML drops one newline right after <textarea>: this one, so the text's own stays.
-            f'<textarea name="text" data-wm-key="text" data-wm-type="text" rows="4" maxlength="{SCREEN_MAX_CHARS}">\n'
-            f'{esc(result["text"])}</textarea></label></form>')
-    return (f'<div class="wm-screen">{form}<div class="wm-result" data-wm-swap="result" role="status">'
-            f'{verdict}</div></div>')
+        verdict = (
+            '<p class="wm-title" tabindex="-1">No known injection pattern found</p>'
+            "<p>Patterns catch the clumsy attempts only; keep the output checks too.</p>"
+        )
+    form = (
+        '<form class="wm-form" data-wm-form="screen"><label>Message to check '
+        # HTML drops one newline right after <textarea>: this one, so the text's own stays.
+        f'<textarea name="text" data-wm-key="text" data-wm-type="text" rows="4" maxlength="{SCREEN_MAX_CHARS}">\n'
+        f"{esc(result['text'])}</textarea></label></form>"
+    )
+    return (
+        f'<div class="wm-screen">{form}<div class="wm-result" data-wm-swap="result" role="status">{verdict}</div></div>'
+    )
 
 
 def latency_advice(result: dict[str, Any]) -> str:
     s = result["strategy"]
-    return (f'<div class="wm-latency" role="status"><p class="wm-title">{esc(s["name"])}</p>'
-            f'<p>{esc(s["what"])}</p><p class="wm-reason">{esc(result["reason"])}</p></div>')
+    return (
+        f'<div class="wm-latency" role="status"><p class="wm-title">{esc(s["name"])}</p>'
+        f'<p>{esc(s["what"])}</p><p class="wm-reason">{esc(result["reason"])}</p></div>'
+    )
 
 
 def context_advice(result: dict[str, Any]) -> str:
     s = result["strategy"]
-    keep = f'<p>Keep the last {result["keep_last"]:,} turns.</p>' if s["keeps_last_turns"] else ""
-    return (f'<div class="wm-context" role="status"><p class="wm-title">{esc(s["name"])}</p>'
-            f'<p>{tokens(result["needed_tokens"])} tokens needed for a window of {tokens(result["window"])}.</p>'
-            f'<p>{esc(s["what"])}</p>{keep}<p class="wm-reason">{esc(result["reason"])}</p></div>')
+    keep = f"<p>Keep the last {result['keep_last']:,} turns.</p>" if s["keeps_last_turns"] else ""
+    return (
+        f'<div class="wm-context" role="status"><p class="wm-title">{esc(s["name"])}</p>'
+        f"<p>{tokens(result['needed_tokens'])} tokens needed for a window of {tokens(result['window'])}.</p>"
+        f'<p>{esc(s["what"])}</p>{keep}<p class="wm-reason">{esc(result["reason"])}</p></div>'
+    )
 
 
 def topics_list(result: dict[str, Any]) -> str:
@@ -227,15 +296,35 @@ def topics_list(result: dict[str, Any]) -> str:
 
 def models_table(result: dict[str, Any]) -> str:
     """A price set's models with their rates per million tokens."""
+
     def rate(value: float | None) -> str:
         return "–" if value is None else money(value)
 
-    rows = [[f"<strong>{esc(m['name'])}</strong>", esc(m["provider"]), money(m["input_per_1m"]),
-             money(m["output_per_1m"]), rate(m["cached_input_per_1m"]),
-             "–" if m["context_window"] is None else tokens(m["context_window"]), esc(m["effective"])]
-            for m in result["models"]]
-    return data_table(["Model", "Provider", "Input per 1M tokens", "Output per 1M tokens",
-                       "Cached input per 1M tokens", "Context window", "Prices from"], rows, "wm-models")
+    rows = [
+        [
+            f"<strong>{esc(m['name'])}</strong>",
+            esc(m["provider"]),
+            money(m["input_per_1m"]),
+            money(m["output_per_1m"]),
+            rate(m["cached_input_per_1m"]),
+            "–" if m["context_window"] is None else tokens(m["context_window"]),
+            esc(m["effective"]),
+        ]
+        for m in result["models"]
+    ]
+    return data_table(
+        [
+            "Model",
+            "Provider",
+            "Input per 1M tokens",
+            "Output per 1M tokens",
+            "Cached input per 1M tokens",
+            "Context window",
+            "Prices from",
+        ],
+        rows,
+        "wm-models",
+    )
 
 
 def compare_table(result: dict[str, Any]) -> str:

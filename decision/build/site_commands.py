@@ -1,0 +1,55 @@
+"""The `whatmatters` subcommands for people who build sites and keep the data: `assets DEST`
+copies the live widgets' runtime next to another site's pages, `prices refresh` rewrites
+the current price set from genai-prices. Both are build-time tools the browser never gets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from .terminal import UsageError
+
+
+def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
+    from .assets import AssetsError, write_runtime  # build-time code, kept out of the other commands
+
+    try:
+        return write_runtime(args.dest, args.pyodide, with_static=True)
+    except AssetsError as exc:
+        raise UsageError(f"{exc}.") from None
+    except OSError as exc:
+        raise UsageError(f"couldn't write the assets to {args.dest}: {exc.strerror or exc}.") from None
+
+
+def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
+    from ..loading import DATA_DIR
+
+    try:
+        from . import prices_refresh  # development only: it needs genai-prices, the engine doesn't
+
+        path = prices_refresh.refresh(args.dest or DATA_DIR / "prices", args.as_of)
+    except ImportError:
+        raise UsageError(
+            "genai-prices is a development dependency: pip install 'whatmatters[prices]' (the test extra has it too)."
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"couldn't write the prices to {args.dest}: {exc.strerror or exc}.") from None
+    written = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        "path": str(path),
+        "set": written["id"],
+        "models": len(written["model"]),
+        "source": written["source"],
+        "effective": written["effective"],
+    }
+
+
+def parse_day(text: str) -> Any:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' should be a date like 2026-11-26") from None
