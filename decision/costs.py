@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import RequestError
+from .formatting import money
 from .knowledge import Knowledge, Model, PriceSet, Tier
 
 DAYS_PER_MONTH = 30
@@ -83,14 +84,20 @@ def _rate(prices: PriceSet, per_unit: float) -> Decimal:
     return Decimal(repr(per_unit)) / _PER_TOKEN[prices.unit]
 
 
-def _usd(value: Decimal) -> float:
+def usd(value: Decimal) -> float:
     return float(value)
 
 
 def request_cost(
-    prices: PriceSet, m: Model, input_tokens: int, output_tokens: int, cached_share: Decimal = Decimal(0)
+    prices: PriceSet,
+    m: Model,
+    input_tokens: int,
+    output_tokens: int,
+    cached_share: Decimal = Decimal(0),
+    reasoning_tokens: int = 0,
 ) -> Decimal:
-    """USD for one request; `cached_share` of the input is billed at the cached-input price.
+    """USD for one request; `cached_share` of the input is billed at the cached-input price,
+    and hidden reasoning tokens at the output price, as the providers bill them.
 
     A tiered model charges the whole request at the rates of the highest tier whose threshold
     the prompt passes (more input tokens than `above_input_tokens`), as genai-prices does.
@@ -102,15 +109,72 @@ def request_cost(
     cached_rate = _rate(prices, rates.cached_input if rates.cached_input is not None else rates.input)
     cached = Decimal(input_tokens) * cached_share
     fresh = Decimal(input_tokens) - cached
-    return (
-        fresh * _rate(prices, rates.input) + cached * cached_rate + Decimal(output_tokens) * _rate(prices, rates.output)
-    )
+    billed_output = Decimal(output_tokens + reasoning_tokens)
+    return fresh * _rate(prices, rates.input) + cached * cached_rate + billed_output * _rate(prices, rates.output)
 
 
-def _notes(m: Model, cached_share: Decimal) -> list[str]:
+def _notes(prices: PriceSet, m: Model, cached_share: Decimal, reasoning_tokens: int = 0) -> list[str]:
+    notes = []
     if cached_share and m.cached_input is None:
-        return [f"{m.name} has no cached-input price in this set, so all input is billed at the full rate."]
-    return []
+        notes.append(f"{m.name} has no cached-input price in this set, so all input is billed at the full rate.")
+    if m.reasons and not reasoning_tokens:
+        notes.append(
+            f"{m.name} bills its hidden reasoning as output tokens, which this estimate leaves out: "
+            "add them as reasoning tokens per request."
+        )
+    if reasoning_tokens and not m.reasons:
+        notes.append(
+            f"{m.name} isn't marked as a reasoning model in this set, so no reasoning tokens are billed for it."
+        )
+    for change in scheduled(prices, m):
+        notes.append(
+            f"{m.name}: {change['summary'][:1].lower()}{change['summary'][1:]} This estimate uses today's prices."
+        )
+    return notes
+
+
+def _reasoning(m: Model, tokens: int) -> int:
+    """The reasoning tokens a model bills: only models marked as reasoning think before answering."""
+    return tokens if m.reasons else 0
+
+
+def _per_unit(prices: PriceSet, value: float | None) -> float | None:
+    """A price per 1M tokens, whatever unit the set writes."""
+    return None if value is None else usd(_rate(prices, value) * _PER_TOKEN["per-1m"])
+
+
+def short_tokens(n: int) -> str:
+    """200000 -> 200K, 1048576 -> 1,048,576: a threshold the way pricing pages write it."""
+    return f"{n // 1000:,}K" if n % 1000 == 0 else f"{n:,}"
+
+
+def scheduled(prices: PriceSet, m: Model) -> list[dict[str, Any]]:
+    """The model's announced price changes, per 1M tokens, each with a sentence saying what happens."""
+    out = []
+    before = (m.input, m.output, m.cached_input)
+    for c in m.scheduled:
+        after = (c.input, c.output, c.cached_input)
+        ratios = {Decimal(repr(b)) / Decimal(repr(a)) for a, b in zip(before, after, strict=True) if a and b}
+        verb = (
+            {Decimal(2): "Doubles", Decimal("0.5"): "Halves"}.get(ratios.pop(), "Changes")
+            if len(ratios) == 1
+            else "Changes"
+        )
+        parts = [f"{money(_per_unit(prices, c.input) or 0)} input"]
+        if c.cached_input is not None:
+            parts.append(f"{money(_per_unit(prices, c.cached_input) or 0)} cached")
+        parts.append(f"{money(_per_unit(prices, c.output) or 0)} output")
+        out.append(
+            {
+                "from": c.starts,
+                "input_per_1m": _per_unit(prices, c.input),
+                "output_per_1m": _per_unit(prices, c.output),
+                "cached_input_per_1m": _per_unit(prices, c.cached_input),
+                "summary": f"{verb} on {c.starts}, to {', '.join(parts)} per 1M tokens.",
+            }
+        )
+        before = after
+    return out
 
 
 def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
@@ -119,14 +183,29 @@ def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
         "id": m.id,
         "name": m.name,
         "provider": m.provider,
-        "input_per_1k": _usd(_rate(prices, m.input) * 1000),
-        "output_per_1k": _usd(_rate(prices, m.output) * 1000),
-        "input_per_1m": _usd(_rate(prices, m.input) * per_m),
-        "output_per_1m": _usd(_rate(prices, m.output) * per_m),
-        "cached_input_per_1m": None if m.cached_input is None else _usd(_rate(prices, m.cached_input) * per_m),
+        "input_per_1k": usd(_rate(prices, m.input) * 1000),
+        "output_per_1k": usd(_rate(prices, m.output) * 1000),
+        "input_per_1m": usd(_rate(prices, m.input) * per_m),
+        "output_per_1m": usd(_rate(prices, m.output) * per_m),
+        "cached_input_per_1m": _per_unit(prices, m.cached_input),
         "context_window": m.context_window,
         "effective": m.effective or prices.effective,
+        # The day this price took effect, when the data knows it; otherwise only the day it was listed.
+        "price_date": m.effective,
+        "prices_from": m.effective or f"listed {prices.effective}",
         "tiered": bool(m.tiers),
+        "tiers": [
+            {
+                "above_input_tokens": t.above_input_tokens,
+                "above": short_tokens(t.above_input_tokens),
+                "input_per_1m": _per_unit(prices, t.input),
+                "output_per_1m": _per_unit(prices, t.output),
+                "cached_input_per_1m": _per_unit(prices, t.cached_input),
+            }
+            for t in m.tiers
+        ],
+        "scheduled": scheduled(prices, m),
+        "reasons": m.reasons,
     }
 
 
@@ -162,38 +241,6 @@ def choices(prices: PriceSet) -> list[dict[str, Any]]:
     ]
 
 
-def price_table(k: Knowledge, set_id: str | None) -> dict[str, Any]:
-    """Every model of a set with its rates, the reference workload's cost and a chat's history growth."""
-    prices = price_set(k, set_id)
-    ref = k.ai.cost_reference
-    rows = []
-    for _, models in by_provider(prices):
-        for m in models:
-            workload = request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
-            chat = conversation(
-                k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user, ref.history_reply
-            )
-            rows.append({**model_view(prices, m), "reference_usd": _usd(workload), "history_growth": chat["growth"]})
-    return {
-        "set": prices.id,
-        "set_name": prices.name,
-        "unit": prices.unit,
-        "effective": prices.effective,
-        "source": prices.source,
-        "note": prices.note,
-        "rows": rows,
-        "reference": {
-            "requests": ref.requests,
-            "input_tokens": ref.input_tokens,
-            "output_tokens": ref.output_tokens,
-            "history_turns": ref.history_turns,
-            "history_system": ref.history_system,
-            "history_user": ref.history_user,
-            "history_reply": ref.history_reply,
-        },
-    }
-
-
 def estimate(
     k: Knowledge,
     set_id: str | None,
@@ -203,11 +250,12 @@ def estimate(
     requests: int,
     requests_per_day: int | None,
     cached_share: Decimal,
+    reasoning_tokens: int = 0,
 ) -> dict[str, Any]:
     """One workload on one model: per request, in all, per day and month, against the set's other models."""
     prices = price_set(k, set_id)
     m = model(prices, model_id)
-    one = request_cost(prices, m, input_tokens, output_tokens, cached_share)
+    one = request_cost(prices, m, input_tokens, output_tokens, cached_share, _reasoning(m, reasoning_tokens))
     result: dict[str, Any] = {
         "set": prices.id,
         "price_set": set_view(prices),
@@ -215,21 +263,30 @@ def estimate(
         "model": model_view(prices, m),
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
+        "reasoning_tokens": reasoning_tokens,
         "requests": requests,
         "cached_share": float(cached_share),
-        "per_request_usd": _usd(one),
-        "total_usd": _usd(one * requests),
+        "per_request_usd": usd(one),
+        "total_usd": usd(one * requests),
         "per_day_usd": None,
         "per_month_usd": None,
-        "notes": _notes(m, cached_share),
+        "notes": _notes(prices, m, cached_share, reasoning_tokens),
     }
     if requests_per_day is not None:
         result["requests_per_day"] = requests_per_day
-        result["per_day_usd"] = _usd(one * requests_per_day)
-        result["per_month_usd"] = _usd(one * requests_per_day * DAYS_PER_MONTH)
+        result["per_day_usd"] = usd(one * requests_per_day)
+        result["per_month_usd"] = usd(one * requests_per_day * DAYS_PER_MONTH)
         result["days_per_month"] = DAYS_PER_MONTH
     result["comparison"] = compare(
-        k, prices.id, None, input_tokens, output_tokens, requests, cached_share, baseline=m.id
+        k,
+        prices.id,
+        None,
+        input_tokens,
+        output_tokens,
+        requests,
+        cached_share,
+        baseline=m.id,
+        reasoning=reasoning_tokens,
     )
     return result
 
@@ -243,15 +300,22 @@ def compare(
     requests: int,
     cached_share: Decimal = Decimal(0),
     baseline: str | None = None,
+    reasoning: int = 0,
 ) -> dict[str, Any]:
     """Every chosen model's cost for the same work, cheapest first, and what switching saves."""
     prices = price_set(k, set_id)
     chosen = [model(prices, i) for i in model_ids] if model_ids else list(prices.models.values())
-    totals = {m.id: request_cost(prices, m, input_tokens, output_tokens, cached_share) * requests for m in chosen}
+    totals = {
+        m.id: request_cost(prices, m, input_tokens, output_tokens, cached_share, _reasoning(m, reasoning)) * requests
+        for m in chosen
+    }
     rows = sorted(chosen, key=lambda m: (totals[m.id], m.id))
     base = model(prices, baseline) if baseline else rows[-1]
     if base.id not in totals:  # a baseline outside the chosen models is priced once, here
-        totals[base.id] = request_cost(prices, base, input_tokens, output_tokens, cached_share) * requests
+        totals[base.id] = (
+            request_cost(prices, base, input_tokens, output_tokens, cached_share, _reasoning(base, reasoning))
+            * requests
+        )
     base_total = totals[base.id]
     cheapest = rows[0]
     saving = base_total - totals[cheapest.id]
@@ -260,20 +324,22 @@ def compare(
         "requests": requests,
         "input_tokens": input_tokens,
         "output_tokens": output_tokens,
+        "reasoning_tokens": reasoning,
         "rows": [
             {
                 "id": m.id,
                 "name": m.name,
                 "effective": m.effective or prices.effective,
-                "total_usd": _usd(totals[m.id]),
-                "times_cheapest": _usd(totals[m.id] / totals[cheapest.id]) if totals[cheapest.id] else None,
+                "reasons": m.reasons,
+                "total_usd": usd(totals[m.id]),
+                "times_cheapest": usd(totals[m.id] / totals[cheapest.id]) if totals[cheapest.id] else None,
             }
             for m in rows
         ],
         "baseline": base.id,
         "cheapest": cheapest.id,
-        "saving_usd": _usd(saving),
-        "saving_share": _usd(saving / base_total) if base_total else 0.0,
+        "saving_usd": usd(saving),
+        "saving_share": usd(saving / base_total) if base_total else 0.0,
     }
 
 
@@ -286,6 +352,7 @@ def conversation(
     user: int,
     reply: int,
     cached_share: Decimal = Decimal(0),
+    reasoning: int = 0,
 ) -> dict[str, Any]:
     """A chat that resends its whole history: turn i sends s + u + (i-1)(u+a) input tokens."""
     prices = price_set(k, set_id)
@@ -294,19 +361,19 @@ def conversation(
     cumulative = Decimal(0)
     for turn in range(1, turns + 1):
         sent = system + user + (turn - 1) * (user + reply)
-        turn_cost = request_cost(prices, m, sent, reply, cached_share)
+        turn_cost = request_cost(prices, m, sent, reply, cached_share, _reasoning(m, reasoning))
         cumulative += turn_cost
         series.append(
             {
                 "turn": turn,
                 "input_tokens": sent,
                 "output_tokens": reply,
-                "cost_usd": _usd(turn_cost),
-                "cumulative_usd": _usd(cumulative),
+                "cost_usd": usd(turn_cost),
+                "cumulative_usd": usd(cumulative),
             }
         )
     input_total = turns * system + turns * user + (user + reply) * turns * (turns - 1) // 2
-    without_history = request_cost(prices, m, system + user, reply, cached_share) * turns
+    without_history = request_cost(prices, m, system + user, reply, cached_share, _reasoning(m, reasoning)) * turns
     return {
         "set": prices.id,
         "model": model_view(prices, m),
@@ -314,12 +381,13 @@ def conversation(
         "system": system,
         "user": user,
         "reply": reply,
+        "reasoning_tokens": reasoning,
         "cached_share": float(cached_share),
         "input_tokens": input_total,
         "output_tokens": turns * reply,
-        "total_usd": _usd(cumulative),
-        "without_history_usd": _usd(without_history),
-        "growth": _usd(cumulative / without_history) if without_history else None,
+        "total_usd": usd(cumulative),
+        "without_history_usd": usd(without_history),
+        "growth": usd(cumulative / without_history) if without_history else None,
         "series": series,
-        "notes": _notes(m, cached_share),
+        "notes": _notes(prices, m, cached_share, reasoning),
     }

@@ -171,6 +171,16 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A price change the data knows is coming: from `starts` on, these rates apply."""
+
+    starts: str
+    input: float
+    output: float
+    cached_input: float | None
+
+
+@dataclass(frozen=True)
 class Model:
     id: str
     name: str
@@ -181,6 +191,8 @@ class Model:
     context_window: int | None
     effective: str | None
     tiers: tuple[Tier, ...] = ()
+    scheduled: tuple[Change, ...] = ()
+    reasons: bool = False  # bills hidden reasoning tokens as output
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ whole numbers that rise; anything else is a DataError naming the file and the mo
 from __future__ import annotations
 
 import pathlib
+import re
 
-from .knowledge import Model, PriceSet, Tier
+from .knowledge import Change, Model, PriceSet, Tier
 from .reading import TableReader, read_json, read_toml, unique
 
 _UNITS = ("per-1k", "per-1m")
@@ -32,6 +33,8 @@ def read_price_set(base: pathlib.Path, file: str) -> PriceSet:
             m.get("context_window", "int", None),
             m.get("effective", "str", None),
             _read_tiers(m) if "tiers" in m.table else (),
+            _read_scheduled(m) if "scheduled" in m.table else (),
+            m.get("reasons", "bool", False),
         )
         if min(model.input, model.output, model.cached_input or 0) < 0:
             raise m.fail("a price can't be negative")
@@ -67,4 +70,22 @@ def _read_tiers(m: TableReader) -> tuple[Tier, ...]:
                 f"tier thresholds should rise: {tier.above_input_tokens} comes after {out[-1].above_input_tokens}"
             )
         out.append(tier)
+    return tuple(out)
+
+
+def _read_scheduled(m: TableReader) -> tuple[Change, ...]:
+    """A model's announced price changes: each from a day (YYYY-MM-DD), in order, no price negative."""
+    out: list[Change] = []
+    for t in m.tables("scheduled"):
+        t.item = m.item
+        change = Change(
+            t.get("from", "str"), t.get("input", "num"), t.get("output", "num"), t.get("cached_input", "num", None)
+        )
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", change.starts):
+            raise m.fail(f"a scheduled change's 'from' should be a day (YYYY-MM-DD), not '{change.starts}'")
+        if min(change.input, change.output, change.cached_input or 0) < 0:
+            raise m.fail(f"a price in the change of {change.starts} can't be negative")
+        if out and change.starts <= out[-1].starts:
+            raise m.fail(f"scheduled changes should be in order: {change.starts} comes after {out[-1].starts}")
+        out.append(change)
     return tuple(out)

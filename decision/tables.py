@@ -87,7 +87,88 @@ def _checklist(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _prices(k: Knowledge, r: Request) -> dict[str, Any]:
-    return costs.price_table(k, r.text("set", "the price set", None))
+    """A price set's models; `models` (ids, comma-separated) picks a short table of a few, in that order."""
+    picked = r.text("models", "the models to show", None, max_chars=4000)
+    ids = None if picked is None else [i.strip() for i in picked.split(",") if i.strip()]
+    return price_table(k, r.text("set", "the price set", None), ids)
+
+
+def price_table(k: Knowledge, set_id: str | None, model_ids: list[str] | None = None) -> dict[str, Any]:
+    """A set's models (or the chosen few) with their rates as the set writes them, the reference
+    workload's cost and a chat's history growth; which columns have anything to show."""
+    prices = costs.price_set(k, set_id)
+    ref = k.ai.cost_reference
+    if model_ids:
+        chosen = list(dict.fromkeys(costs.model(prices, i) for i in model_ids))
+        models = [m for provider, _ in costs.by_provider(prices) for m in chosen if m.provider == provider]
+    else:
+        models = [m for _, group in costs.by_provider(prices) for m in group]
+    rows = []
+    for m in models:
+        workload = costs.request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
+        chat = costs.conversation(
+            k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user, ref.history_reply
+        )
+        view = costs.model_view(prices, m)
+        rows.append(
+            {
+                **view,
+                "input": m.input,
+                "cached_input": m.cached_input,
+                "output": m.output,
+                "tier_rates": [
+                    {
+                        "above": costs.short_tokens(t.above_input_tokens),
+                        "input": t.input,
+                        "cached_input": t.cached_input,
+                        "output": t.output,
+                    }
+                    for t in m.tiers
+                ],
+                "row_notes": [c["summary"] for c in view["scheduled"]]
+                + (["Bills hidden reasoning as output tokens."] if m.reasons else []),
+                "reference_usd": costs.usd(workload),
+                "history_growth": chat["growth"],
+            }
+        )
+    return {
+        "set": prices.id,
+        "set_name": prices.name,
+        "unit": prices.unit,
+        "per": "1M tokens" if prices.unit == "per-1m" else "1K tokens",
+        "effective": prices.effective,
+        "source": prices.source,
+        "note": prices.note,
+        "rows": rows,
+        "of": len(prices.models),
+        "has_cached": any(r["cached_input"] is not None for r in rows),
+        "has_tiers": any(r["tier_rates"] for r in rows),
+        "has_notes": any(r["row_notes"] for r in rows),
+        "any_dated": any(r["price_date"] for r in rows),
+        "reference": {
+            "requests": ref.requests,
+            "input_tokens": ref.input_tokens,
+            "output_tokens": ref.output_tokens,
+            "history_turns": ref.history_turns,
+            "history_system": ref.history_system,
+            "history_user": ref.history_user,
+            "history_reply": ref.history_reply,
+        },
+    }
+
+
+def _widgets(k: Knowledge, r: Request) -> dict[str, Any]:
+    """The widget registry (decision/data/widgets.toml): each widget's fence options and embed pages."""
+    return {
+        "widgets": [
+            {
+                "id": w.id,
+                "options": [{"name": o, "required": o in w.required, "default": w.defaults.get(o)} for o in w.options],
+                "topics": sorted(k.flows) if "topic" in w.options else [],
+            }
+            for w in k.widgets.values()
+        ]
+    }
 
 
 TABLES: dict[str, TableKind] = {
@@ -97,7 +178,8 @@ TABLES: dict[str, TableKind] = {
     "never-skip": TableKind((), (), _never_skip, table_html.never_skip_table),
     "basic": TableKind(("basic",), ("basic",), _basic, table_html.basic_table),
     "checklist": TableKind(("stage",), ("stage",), _checklist, table_html.checklist_table),
-    "prices": TableKind(("set",), (), _prices, table_html.prices_table),
+    "prices": TableKind(("set", "models"), (), _prices, table_html.prices_table),
+    "widgets": TableKind((), (), _widgets, table_html.widgets_table),
 }
 
 

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.site
 
 CONTENT = ROOT / "content"
 DATA = ROOT / "decision" / "data"
-FENCE = re.compile(r"^(`{3,}|~{3,})[ \t]*whatmatters[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+# A fence may be indented (inside an admonition or a ??? details block): its closing line matches.
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*whatmatters[ \t]*\n(.*?)^\1\2[ \t]*$", re.M | re.S)
 ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
 DIV_TAG = re.compile(r"<(/?)div\b[^>]*>")
 
@@ -47,7 +48,7 @@ def fences(markdown_text: str) -> list[tuple[str, str, dict[str, str]]]:
     found = []
     for match in FENCE.finditer(markdown_text):
         options = {}
-        for line in match.group(2).splitlines():
+        for line in match.group(3).splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
                 key, _, value = line.partition(":")
                 options[key.strip()] = value.strip()
@@ -217,8 +218,8 @@ class TestDataDrivesThePage:
         done = mkdocs_build(tmp_path / "site", data_dir=data)
         assert done.returncode == 0, done.stdout
         # ai-costs.md shows the current prices first, then the seed's 2024 table this test edits
-        (_, before) = generated_tables(page_html(built_site.site, "ai-costs.md").read_text(encoding="utf-8"))[1]
-        (_, after) = generated_tables(page_html(tmp_path / "site", "ai-costs.md").read_text(encoding="utf-8"))[1]
+        (_, before) = generated_tables(page_html(built_site.site, "ai-costs.md").read_text(encoding="utf-8"))[-1]
+        (_, after) = generated_tables(page_html(tmp_path / "site", "ai-costs.md").read_text(encoding="utf-8"))[-1]
         assert after != before
         assert f"${self.NEW_PRICE}<" in after and f"${self.NEW_PRICE}<" not in before
         assert after == engine_html({"v": 1, "op": "table", "name": "prices", "set": "seed-2024"}, data)

@@ -12,6 +12,7 @@ When you bump the genai-prices pin in pyproject.toml, add the new version's day 
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import json
 import pathlib
 import re
@@ -23,6 +24,8 @@ FILE_NAME = "current.json"
 # Models their providers retired that genai-prices doesn't flag `deprecated`: kept out, with
 # the day and the provider's page recorded there (data, beside the price sets).
 RETIRED_FILE = pathlib.Path(__file__).resolve().parents[1] / "data" / "retired-models.toml"
+# Which models bill hidden reasoning as output, by id pattern: genai-prices doesn't say.
+REASONING_FILE = RETIRED_FILE.with_name("reasoning-models.toml")
 
 # The day each pinned genai-prices version is read at, written as the set's `effective`
 # date; price changes scheduled after it are kept under `scheduled`, not applied.
@@ -60,12 +63,11 @@ NOT_CHAT = (
 NOT_CHAT_IDS = frozenset({"ada"})
 
 NOTE = (
-    "USD per million tokens at the standard rate, as genai-prices listed them on {as_of}. "
-    "Cached input is the cache-read price; cache writes, batch, flex and priority rates are left out, "
-    "as are image, audio and embedding models, models their providers have retired, and open-weight "
-    "models, whose price is a third-party host's rather than the maker's. Where a model's rate steps up "
-    "once a prompt passes a size threshold, its row also lists the higher tiers, and a request over a "
-    "threshold pays that tier's rates on all its tokens.{skipped}"
+    "Standard rates as genai-prices listed them on {as_of}, the ones in force that day; a change it lists "
+    "for a later day is given with that day. Cached input is the cache-read price; cache writes, batch, "
+    "flex and priority rates are left out, as are image, audio and embedding models, models their "
+    "providers have retired, and open-weight models, whose price is a third-party host's rather than the "
+    "maker's. Reasoning models bill their hidden reasoning as output tokens.{skipped}"
 )
 SKIPPED_NOTE = " {n} tiered models whose steps can't be written that way are left out."
 
@@ -267,6 +269,7 @@ def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
     if missing:
         raise LookupError(f"genai-prices {version} has no price for {', '.join(sorted(missing))}")
     _check_names(rows)
+    _mark_reasoning(rows)
     url = _project_url()
     return {
         "id": "current",
@@ -291,6 +294,18 @@ def _check_names(rows: dict[str, dict[str, Any]]) -> None:
         if key in seen:
             raise ValueError(f"{seen[key]} and {row['id']} are both listed as {row['provider']} {row['name']}")
         seen[key] = row["id"]
+
+
+def _mark_reasoning(rows: dict[str, dict[str, Any]], path: pathlib.Path | None = None) -> None:
+    """`reasons: true` on each row whose id matches a pattern of the reasoning-models file."""
+    path = path or REASONING_FILE
+    patterns = [entry["match"] for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("reasoning", [])]
+    for pattern in patterns:
+        matched = [row for row in rows.values() if fnmatch.fnmatchcase(row["id"], pattern)]
+        if not matched:
+            raise LookupError(f"{path.name}: the pattern {pattern!r} matches no current model")
+        for row in matched:
+            row["reasons"] = True
 
 
 def _project_url() -> str:

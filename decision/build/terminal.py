@@ -55,6 +55,11 @@ def print_cost(result: dict[str, Any]) -> None:
     m = result["model"]
     print(f"{m['name']} (prices from {m['effective']}, set {result['set']})")
     print(f"  per request:        {money(result['per_request_usd'])}")
+    if result.get("reasoning_tokens"):
+        print(
+            f"  tokens per request: {result['input_tokens']:,} in + {result['output_tokens']:,} out"
+            f" + {result['reasoning_tokens']:,} reasoning (billed as output)"
+        )
     print(f"  {result['requests']:,} requests: {money(result['total_usd'])}")
     if result["per_day_usd"] is not None:
         print(f"  per day:            {money(result['per_day_usd'])}")

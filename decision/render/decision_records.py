@@ -54,7 +54,9 @@ def cost_record(result: dict[str, Any]) -> str:
         "",
         f"- **Prices:** set {result['set']}, from {m['effective']}",
         f"- **Per request:** {money(result['per_request_usd'])} "
-        f"({result['input_tokens']:,} input + {result['output_tokens']:,} output tokens)",
+        f"({result['input_tokens']:,} input + {result['output_tokens']:,} output tokens"
+        + (f" + {result['reasoning_tokens']:,} reasoning" if result.get("reasoning_tokens") else "")
+        + ")",
         f"- **{result['requests']:,} requests:** {money(result['total_usd'])}",
     ]
     if result.get("per_day_usd") is not None:

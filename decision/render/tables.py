@@ -72,42 +72,110 @@ def checklist_table(result: dict[str, Any]) -> str:
     return checklist(result["checklist"], "stage-" + result["stage"])
 
 
+def _rate_or_dash(value: float | None) -> str:
+    return "–" if value is None else money(value)
+
+
+def _tiers_cell(tiers: list[dict[str, Any]]) -> str:
+    return "<br>".join(
+        f"Above {esc(t['above'])} input tokens: {money(t['input'])} input, "
+        + ("" if t["cached_input"] is None else f"{money(t['cached_input'])} cached, ")
+        + f"{money(t['output'])} output"
+        for t in tiers
+    )
+
+
 def prices_table(result: dict[str, Any]) -> str:
-    ref = result["reference"]
-    rows = [
-        [
-            f"<strong>{esc(m['name'])}</strong>",
-            esc(m["provider"]),
-            money(m["input_per_1k"]),
-            money(m["output_per_1k"]),
-            money(m["input_per_1m"]),
-            money(m["output_per_1m"]),
-            money(m["reference_usd"]),
-            "–" if m["history_growth"] is None else times(m["history_growth"]),
-            esc(m["effective"]),
-        ]
-        for m in result["rows"]
+    """A price set's models: the columns shown are the ones the caption describes, and no others."""
+    ref, per = result["reference"], result["per"]
+    columns: list[tuple[str, str, Any]] = [
+        ("Model", "", lambda m: f"<strong>{esc(m['name'])}</strong>"),
+        ("Provider", "", lambda m: esc(m["provider"])),
+        (f"Input per {per}", "input (the text you send)", lambda m: money(m["input"])),
     ]
-    head = [
-        "Model",
-        "Provider",
-        "Input per 1K tokens",
-        "Output per 1K tokens",
-        "Input per 1M tokens",
-        "Output per 1M tokens",
-        f"{ref['requests']:,} requests",
-        f"History growth ({ref['history_turns']} turns)",
-        "Prices from",
+    if result["has_cached"]:
+        columns.append(
+            (
+                f"Cached input per {per}",
+                "cached input (the cache-read price of a prompt prefix the provider has cached; – where none is listed)",
+                lambda m: _rate_or_dash(m["cached_input"]),
+            )
+        )
+    columns.append((f"Output per {per}", "output (the text the model writes)", lambda m: money(m["output"])))
+    if result["has_tiers"]:
+        columns.append(
+            (
+                "Higher tiers",
+                "and, for a model whose rates step up once a prompt passes a size, each higher tier's threshold "
+                "and rates (a request over the threshold pays them on all its tokens)",
+                lambda m: _tiers_cell(m["tier_rates"]),
+            )
+        )
+    columns += [
+        (f"{ref['requests']:,} requests", "", lambda m: money(m["reference_usd"])),
+        (
+            f"History growth ({ref['history_turns']} turns)",
+            "",
+            lambda m: "–" if m["history_growth"] is None else times(m["history_growth"]),
+        ),
+        ("Prices from", "", lambda m: esc(m["prices_from"])),
     ]
+    if result["has_notes"]:
+        columns.append(
+            (
+                "Notes",
+                "",
+                lambda m: "<br>".join(esc(n) for n in m["row_notes"]),
+            )
+        )
+    rows = [[cell(m) for _, _, cell in columns] for m in result["rows"]]
+    rates = [say for _, say, _ in columns if say]
     shape = (
         f"{ref['history_system']:,}-token system prompt, {ref['history_user']:,}-token messages, "
         f"{ref['history_reply']:,}-token replies"
     )
+    shown = f" {len(result['rows'])} of the set's {result['of']} models." if len(result["rows"]) < result["of"] else ""
+    dated = (
+        "the day the model's current price took effect where the data records it, and otherwise "
+        if result["any_dated"]
+        else ""
+    )
+    notes = (
+        " Notes give price changes announced for a later day and the models that bill hidden reasoning "
+        "as output tokens."
+        if result["has_notes"]
+        else ""
+    )
     caption = (
-        f'<p class="wm-caption">{esc(result["set_name"])}. The {ref["requests"]:,}-request column assumes '
+        f'<p class="wm-caption">{esc(result["set_name"])}.{shown} Rates in USD per {per}: {esc("; ".join(rates))}. '
+        f"The {ref['requests']:,}-request column assumes "
         f"{ref['input_tokens']:,} input and {ref['output_tokens']:,} output tokens per request. "
         f"History growth divides what a {ref['history_turns']}-turn chat costs when every turn resends "
         f"the conversation so far ({shape}) by what the same turns cost sent on their own. "
+        f'"Prices from" is {dated}"listed" with the day the price list was read.{notes} '
         f"Source: {esc(result['source'])}. {esc(result['note'])}</p>"
     )
-    return data_table(head, rows, "wm-prices") + caption
+    return data_table([head for head, _, _ in columns], rows, "wm-prices") + caption
+
+
+def _fence_value(value: Any) -> str:
+    """An option's default as a fence writes it: true/false, numbers and text as they are."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def widgets_table(result: dict[str, Any]) -> str:
+    """Each widget's name, its embed pages and the options a fence may set, from the widget registry."""
+    rows = []
+    for w in result["widgets"]:
+        pages = (
+            f"<code>embed/flow-TOPIC/</code> for {', '.join(f'<code>{esc(t)}</code>' for t in w['topics'])}"
+            if w["topics"]
+            else f"<code>embed/{esc(w['id'])}/</code>"
+        )
+        options = [
+            f"<code>{esc(o['name'])}</code> "
+            + ("(required)" if o["required"] else f"(default <code>{esc(_fence_value(o['default']))}</code>)")
+            for o in w["options"]
+        ]
+        rows.append([f"<code>{esc(w['id'])}</code>", pages, ", ".join(options) or "none"])
+    return data_table(["Widget", "Embed page", "Fence options"], rows, "wm-widgets")
