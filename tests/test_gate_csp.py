@@ -27,6 +27,7 @@ REQUIRED = {
     "img-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
     "worker-src": ["'self'"],
+    "frame-src": ["'self'"],
     "base-uri": ["'self'"],
     "form-action": ["'none'"],
     "object-src": ["'none'"],

@@ -43,6 +43,7 @@ RUNTIME_MODULES = (
     "render/tables.py",
     "render/widgets.py",
     "render/chart.py",
+    "render/diagram.py",
     "render/decision_records.py",
 )
 
@@ -51,21 +52,28 @@ FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644  # a regular file, readable by all, writable by its owner
 
 
-def members(package_dir: pathlib.Path = PACKAGE_DIR) -> list[tuple[str, pathlib.Path]]:
-    """The (name in the zip, file on disk) pairs that make up the archive, sorted by name."""
+def members(
+    package_dir: pathlib.Path = PACKAGE_DIR, data_dir: pathlib.Path | None = None
+) -> list[tuple[str, pathlib.Path]]:
+    """The (name in the zip, file on disk) pairs that make up the archive, sorted by name.
+
+    `data_dir`, a site's own copy of decision/data/, goes in as `decision/data/`, so the
+    browser's engine answers from the same rules as the site's build-time HTML.
+    """
     chosen = [(f"{package_dir.name}/{name}", package_dir / name) for name in RUNTIME_MODULES]
-    for path in (package_dir / "data").rglob("*"):
-        relative = path.relative_to(package_dir)
+    data = package_dir / "data" if data_dir is None else pathlib.Path(data_dir)
+    for path in data.rglob("*"):
+        relative = path.relative_to(data)
         if path.is_file() and not any(part == "__pycache__" or part.startswith(".") for part in relative.parts):
-            chosen.append((f"{package_dir.name}/{relative.as_posix()}", path))
+            chosen.append((f"{package_dir.name}/data/{relative.as_posix()}", path))
     return sorted(chosen)
 
 
-def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR) -> bytes:
+def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR, data_dir: pathlib.Path | None = None) -> bytes:
     """The zip itself: same source in, same bytes out."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
-        for name, path in members(package_dir):
+        for name, path in members(package_dir, data_dir):
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # record Unix permissions whichever system builds it
@@ -74,12 +82,12 @@ def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR) -> bytes:
     return buffer.getvalue()
 
 
-def build_archive(dest_dir: str | pathlib.Path) -> pathlib.Path:
+def build_archive(dest_dir: str | pathlib.Path, data_dir: str | pathlib.Path | None = None) -> pathlib.Path:
     """Write `whatmatters-<version>-<hash>.zip` into `dest_dir` (made if missing) and return its path.
 
-    The hash is the first 12 hex digits of the zip's SHA-256.
+    The hash is the first 12 hex digits of the zip's SHA-256; `data_dir` is a site's own data.
     """
-    data = archive_bytes()
+    data = archive_bytes(data_dir=None if data_dir is None else pathlib.Path(data_dir))
     digest = hashlib.sha256(data).hexdigest()[:12]
     dest = pathlib.Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ import shutil
 from typing import Any
 
 from .. import __version__
+from ..loading import load
 from .archive import build_archive, integrity
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -46,9 +47,18 @@ def pyodide_version(pyodide_dir: pathlib.Path) -> str:
 
 
 def write_runtime(
-    dest: str | pathlib.Path, pyodide_dir: str | pathlib.Path, with_static: bool = True
+    dest: str | pathlib.Path,
+    pyodide_dir: str | pathlib.Path,
+    with_static: bool = True,
+    data_dir: str | pathlib.Path | None = None,
 ) -> dict[str, Any]:
-    """Copy everything live widgets need into `dest` and return the manifest written there."""
+    """Copy everything live widgets need into `dest` and return the manifest written there.
+
+    `data_dir`, a site's own copy of decision/data/, is validated like ours and packed into
+    the engine archive in place of the package's data.
+    """
+    if data_dir is not None:
+        load(data_dir)  # a DataError names the file and the problem before anything is written
     dest, pyodide_dir = pathlib.Path(dest), pathlib.Path(pyodide_dir)
     missing = [name for name in PYODIDE_FILES if not (pyodide_dir / name).is_file()]
     if missing:
@@ -65,7 +75,7 @@ def write_runtime(
     engine_dir = home / "engine"
     if engine_dir.is_dir():
         shutil.rmtree(engine_dir)  # old archives have other names; keep only this build's
-    archive = build_archive(engine_dir)
+    archive = build_archive(engine_dir, data_dir)
     if with_static:
         for name in STATIC_FILES:
             shutil.copyfile(static_dir() / name, home / name)

@@ -35,6 +35,7 @@ DIRECTIVES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("img-src", ("'self'", "data:")),
     ("connect-src", ("'self'",)),
     ("worker-src", ("'self'",)),
+    ("frame-src", ("'self'",)),  # the Embed page shows our own embed pages in frames
     ("base-uri", ("'self'",)),
     ("form-action", ("'none'",)),
     ("object-src", ("'none'",)),

@@ -1,0 +1,137 @@
+"""Embed pages and `embed.js`: the widgets on other people's pages, served from our origin.
+
+`write_embeds(site_dir)` runs after a site build (hooks/embed.py) and writes:
+
+    embed/<name>/index.html   one minimal page per widget and per flow topic (flow-caching,
+                              cost, plan...): the widget's first state rendered by the engine,
+                              the same widget.js, worker and styles as the guide, no site chrome,
+                              a small "from What Matters When" link
+    embed.js                  the stable entry point a host's <script> names
+    embed.<hash>.js           the same script under a name that carries its content hash
+
+The page takes one query option, `theme=light|dark|auto`, read by embed-page.js against an
+allowlist; it reports its height to the parent with postMessage. embed.js knows only the
+names and titles written into it here: a host's attributes choose among them and are never
+turned into markup. Build-time code: the browser never imports it.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+from ..formatting import esc
+from ..knowledge import Knowledge
+from ..loading import knowledge
+from .markdown import render_fence
+from .pages import hashed_name
+
+SCRIPT_SOURCE = pathlib.Path(__file__).with_name("embed.js")
+RUNTIME_DIR = "assets/whatmatters"
+# The embed page's own files, copied by the theme into RUNTIME_DIR and renamed here by content.
+PAGE_FILES = ("embed-page.js", "embed.css")
+# What each widget's embed page is called; a flow's page takes its flow's own title.
+TITLES = {
+    "stage": "Which stage is your project at?",
+    "plan": "What to build now, and what can wait",
+    "cost": "What will this AI feature cost?",
+    "conversation": "What does a long AI conversation cost?",
+    "screen": "Does this text try to take over your AI feature?",
+}
+_EMBEDS_LINE = re.compile(r"^(?P<indent>[ \t]*)const EMBEDS = \{\};$", re.M)
+_HASHED = re.compile(r"^(?P<stem>[\w-]+)\.[0-9a-f]{12}(?P<suffix>\.\w+)$")
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title} · What Matters When</title>
+{styles}
+<script type="module" src="../../{runtime}/widget.js"></script>
+<script type="module" src="../../{runtime}/{page_script}"></script>
+</head>
+<body class="wm-embed-page" data-md-color-scheme="default" data-md-color-primary="{primary}" data-md-color-accent="{accent}">
+<main class="wm-embed md-typeset">
+<h1 class="wm-embed-title">{title}</h1>
+{widget}
+<p class="wm-embed-credit"><a href="../../" target="_blank" rel="noopener">from What Matters When</a></p>
+</main>
+</body>
+</html>
+"""
+
+
+def embeds(k: Knowledge) -> dict[str, tuple[str, dict[str, str]]]:
+    """{embed page name: (title, fence options)}: every widget, and the flow once per topic."""
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    for name in k.widgets:
+        if name == "flow":
+            for topic, flow in k.flows.items():
+                found[f"flow-{topic}"] = (flow.title, {"widget": "flow", "topic": topic})
+        else:
+            found[name] = (TITLES.get(name, name.capitalize()), {"widget": name})
+    return found
+
+
+def _hash_in_place(home: pathlib.Path, name: str) -> str:
+    """Give `home/name` its content-hashed name (dropping an earlier build's) and return that name."""
+    source = home / name
+    data = source.read_bytes()
+    new_name = hashed_name(name, data)
+    stem, _, suffix = name.rpartition(".")
+    for stale in home.iterdir():
+        match = _HASHED.match(stale.name)
+        if match and match["stem"] == stem and match["suffix"] == f".{suffix}" and stale.name != new_name:
+            stale.unlink()
+    (home / new_name).write_bytes(data)
+    source.unlink()
+    return new_name
+
+
+def embed_script(k: Knowledge) -> str:
+    """embed.js with the embed pages' names and titles written in (it knows nothing else)."""
+    titles = {name: title for name, (title, _) in embeds(k).items()}
+    text, count = _EMBEDS_LINE.subn(
+        lambda m: f"{m['indent']}const EMBEDS = {json.dumps(titles, sort_keys=True, ensure_ascii=True)};",
+        SCRIPT_SOURCE.read_text("utf-8"),
+    )
+    if count != 1:
+        raise ValueError("embed.js must hold exactly one line `const EMBEDS = {};` for the build to fill in")
+    return text
+
+
+def write_embeds(site_dir: str | pathlib.Path, primary: str = "indigo", accent: str = "amber") -> list[str]:
+    """Write the embed pages and embed.js into a built site; return the pages' names."""
+    site_dir = pathlib.Path(site_dir)
+    k = knowledge()
+    home = site_dir / RUNTIME_DIR
+    names = {name: _hash_in_place(home, name) if (home / name).is_file() else name for name in PAGE_FILES}
+    stylesheets = [
+        *(sorted(p.relative_to(site_dir).as_posix() for p in (site_dir / "assets" / "stylesheets").glob("*.css"))),
+        f"{RUNTIME_DIR}/whatmatters.css",
+        f"{RUNTIME_DIR}/{names['embed.css']}",
+    ]
+    styles = "\n".join(f'<link rel="stylesheet" href="../../{esc(href)}">' for href in stylesheets)
+    written = []
+    for name, (title, options) in embeds(k).items():
+        page = PAGE.format(
+            title=esc(title),
+            styles=styles,
+            runtime=RUNTIME_DIR,
+            page_script=names["embed-page.js"],
+            primary=esc(primary),
+            accent=esc(accent),
+            widget=render_fence(options, k, set()),
+        )
+        (site_dir / "embed" / name).mkdir(parents=True, exist_ok=True)
+        (site_dir / "embed" / name / "index.html").write_text(page, encoding="utf-8")
+        written.append(name)
+    script = embed_script(k)
+    for stale in site_dir.glob("embed.*.js"):
+        stale.unlink()
+    (site_dir / "embed.js").write_text(script, encoding="utf-8")
+    (site_dir / hashed_name("embed.js", script.encode("utf-8"))).write_text(script, encoding="utf-8")
+    return written

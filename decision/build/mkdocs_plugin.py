@@ -1,0 +1,68 @@
+"""MkDocs plugin `whatmatters`: live decision widgets in any MkDocs site, in two lines of mkdocs.yml.
+
+    plugins:
+      - whatmatters
+
+It adds the ```whatmatters fence (the `decision.build.markdown` extension, unless the site
+lists it already), loads widget.js and whatmatters.css on every page, and after each build
+places the runtime (Pyodide's core, the engine archive, the scripts) under `assets/`, all
+served from the site's own origin. With `data_dir`, the site's own copy of decision/data/
+drives both the build-time HTML and the browser's engine. Build-time code.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from ..errors import DataError
+from .assets import AssetsError, write_runtime
+
+EXTENSION = "decision.build.markdown"
+ALIASES = (EXTENSION, "whatmatters")
+
+
+class WhatMattersConfig(Config):  # type: ignore[no-untyped-call]
+    """The plugin's settings in mkdocs.yml."""
+
+    data_dir = config_options.Type(str, default="")
+    """A copy of decision/data/ with the site's own rules, relative to mkdocs.yml; empty: the package's."""
+    pyodide_dir = config_options.Type(str, default="node_modules/pyodide")
+    """The npm `pyodide` package whose core files the runtime copies, relative to mkdocs.yml."""
+
+
+class WhatMattersPlugin(BasePlugin[WhatMattersConfig]):  # type: ignore[no-untyped-call]
+    """Adds the fence and the widget scripts, and writes the runtime after the build."""
+
+    def _path(self, config: MkDocsConfig, value: str) -> pathlib.Path:
+        return (pathlib.Path(config.config_file_path or ".").resolve().parent / value).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        data_dir = str(self._path(config, self.config.data_dir)) if self.config.data_dir else ""
+        listed = next((name for name in ALIASES if name in config.markdown_extensions), None)
+        if listed is None:
+            config.markdown_extensions.append(EXTENSION)
+            listed = EXTENSION
+        if data_dir:
+            config.mdx_configs.setdefault(listed, {})["data_dir"] = data_dir
+        config.extra_css.append("assets/whatmatters/whatmatters.css")
+        config.extra_javascript.append(
+            config_options.ExtraScript().run_validation(  # type: ignore[no-untyped-call]
+                {"path": "assets/whatmatters/widget.js", "type": "module"}
+            )
+        )
+        return config
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        data_dir = self._path(config, self.config.data_dir) if self.config.data_dir else None
+        try:
+            write_runtime(
+                pathlib.Path(config.site_dir) / "assets", self._path(config, self.config.pyodide_dir), True, data_dir
+            )
+        except (AssetsError, DataError) as exc:
+            raise PluginError(f"whatmatters: {exc}") from None

@@ -1,0 +1,80 @@
+"""Sphinx extension: the `whatmatters` directive, in reStructuredText and in MyST Markdown.
+
+    extensions = ["decision.build.sphinx"]            # conf.py (add "myst_parser" for MyST)
+
+    .. whatmatters::                                   ```{whatmatters}
+                                                       widget: flow
+       widget: flow                                    topic: caching
+       topic: caching                                  ```
+
+The directive's body is a fence's body, rendered by the same engine and renderer as the
+Markdown fence; after an HTML build the runtime is copied into `_static/`, so the widget
+goes live from the site's own origin. `whatmatters_data_dir` in conf.py points at a site's
+own copy of decision/data/ (build-time HTML and the browser's engine alike);
+`whatmatters_pyodide_dir` at the npm `pyodide` package. Thin on purpose. Build-time code.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxDirective
+
+from .. import __version__
+from ..knowledge import Knowledge
+from ..loading import knowledge, load
+from .assets import write_runtime
+from .markdown import FenceError, parse_options, render_fence
+
+_knowledge: dict[str, Knowledge] = {}
+
+
+def _site_knowledge(app: Sphinx) -> Knowledge:
+    data_dir = app.config.whatmatters_data_dir
+    if data_dir not in _knowledge:
+        _knowledge[data_dir] = load(pathlib.Path(app.confdir) / data_dir) if data_dir else knowledge()
+    return _knowledge[data_dir]
+
+
+class WhatMattersDirective(SphinxDirective):
+    """A table or widget, its options as `key: value` lines in the body."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        taken = self.env.temp_data.setdefault("whatmatters_ids", set())  # this document's widget ids
+        try:
+            html = render_fence(parse_options(list(self.content), 0), _site_knowledge(self.env.app), taken)
+        except FenceError as exc:
+            raise self.error(f"whatmatters: {exc}") from None
+        return [nodes.raw("", html, format="html")]
+
+
+def _copy_runtime(app: Sphinx, exception: Exception | None) -> None:
+    """After an HTML build: the runtime under _static/, next to the pages that load it."""
+    if exception is not None or app.builder.format != "html":
+        return
+    data_dir = app.config.whatmatters_data_dir
+    try:
+        write_runtime(
+            pathlib.Path(app.outdir) / "_static",
+            pathlib.Path(app.confdir) / app.config.whatmatters_pyodide_dir,
+            True,
+            pathlib.Path(app.confdir) / data_dir if data_dir else None,
+        )
+    except Exception as exc:  # AssetsError or DataError: say which file, not a traceback
+        raise ExtensionError(f"whatmatters: {exc}") from None
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("whatmatters_data_dir", "", "env", types=[str])
+    app.add_config_value("whatmatters_pyodide_dir", "node_modules/pyodide", "env", types=[str])
+    app.add_directive("whatmatters", WhatMattersDirective)
+    app.add_js_file("whatmatters/widget.js", type="module")
+    app.add_css_file("whatmatters/whatmatters.css")
+    app.connect("build-finished", _copy_runtime)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
