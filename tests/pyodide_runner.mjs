@@ -1,9 +1,11 @@
 // Answer a JSON array of engine requests with the engine running inside Pyodide (Node).
 //
-//   node tests/pyodide_runner.mjs ARCHIVE.zip < requests.json > responses.json
+//   node tests/pyodide_runner.mjs ARCHIVE.zip [STDLIB.zip] < requests.json > responses.json
 //
 // The archive is the one `decision.build.archive.build_archive` makes, unpacked the way the
-// browser's worker does it. Each request goes into Python as JSON text and each answer
+// browser's worker does it; with STDLIB.zip, Pyodide starts the way the worker does too, on that
+// standard library (decision.build.stdlib, trimmed to what the engine imports) and a lock file
+// without packages. Each request goes into Python as JSON text and each answer
 // comes back as the text of json.dumps, so nothing is re-encoded by JavaScript.
 // stderr carries lines starting with "runner:" (the Python version among them);
 // the exit code is non-zero, with a one-line reason, whenever something fails.
@@ -48,8 +50,16 @@ async function main() {
     fail(`cannot import the npm package "pyodide" (run \`npm ci\` in the project root): ${err.message}`);
   }
 
-  const pyodide = await loadPyodide();
+  const options = {};
+  const stdlibPath = process.argv[3];
+  if (stdlibPath) {
+    const lock = JSON.parse(readFileSync(new URL("../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
+    options.stdLibURL = stdlibPath;
+    options.lockFileContents = { info: lock.info, packages: {} };
+  }
+  const pyodide = await loadPyodide(options);
   say(`pyodide ${pyodide.version}`);
+  say(`stdlib ${stdlibPath || "full"}`);
   // Where the browser's worker puts it too, so `import decision` finds the archive's copy.
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(new Uint8Array(archive), "zip", { extractDir: sitePackages });

@@ -26,6 +26,7 @@ from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
 import decision
 from decision import api
 from decision.build.archive import build_archive, integrity
+from decision.build.stdlib import write_trimmed_stdlib
 from decision.loading import knowledge
 from decision.tables import TABLES
 
@@ -73,10 +74,17 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="module")
-def run(archive: pathlib.Path) -> Run:
+def stdlib(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """The standard library the site ships: Pyodide's, trimmed to what the engine imports."""
+    return write_trimmed_stdlib(PYODIDE_PACKAGE.parent / "python_stdlib.zip", tmp_path_factory.mktemp("stdlib"))
+
+
+@pytest.fixture(scope="module")
+def run(archive: pathlib.Path, stdlib: pathlib.Path) -> Run:
+    """The corpus answered on the runtime the site ships: the trimmed stdlib and a lock file without packages."""
     node = _node()
     proc = subprocess.run(
-        [node, str(RUNNER), str(archive)],
+        [node, str(RUNNER), str(archive), str(stdlib)],
         input=json.dumps(SENT, allow_nan=False),
         capture_output=True,
         text=True,
@@ -224,6 +232,10 @@ class TestCorpus:
 
 
 class TestPyodide:
+    def test_runs_on_the_trimmed_stdlib(self, run: Run, stdlib: pathlib.Path) -> None:
+        """The differential corpus runs on the standard library the site ships, not Pyodide's full one."""
+        assert run.reported("stdlib") == str(stdlib)
+
     def test_runs_python_3_14(self, run: Run) -> None:
         """The runner reports the Python inside Pyodide, and it is 3.14."""
         assert re.fullmatch(r"3\.14\.\d+", run.reported("python"))

@@ -106,6 +106,8 @@ def first_visit(site_dir: str | pathlib.Path, page: str) -> list[str]:
         if manifest_path:
             manifest = json.loads((site_dir / manifest_path).read_text(encoding="utf-8"))
             add(_resolve(manifest_path, manifest["engine"]["url"]))
+            if "stdlib" in manifest:
+                add(_resolve(manifest_path, manifest["stdlib"]["url"]))
             index = _resolve(manifest_path, manifest["pyodide"]["index"]) or PYODIDE_DIR.rstrip("/")
             for core in sorted((site_dir / index).iterdir()):
                 add(f"{index}/{core.name}")

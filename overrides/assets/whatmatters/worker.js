@@ -45,7 +45,11 @@ async function init(manifestUrl, build) {
   const base = new URL(manifestUrl);
   self.fetch = counting(manifest.total_bytes);
   const { loadPyodide } = await import(new URL(manifest.pyodide.module, base).href);
-  const pyodide = await loadPyodide({ indexURL: new URL(manifest.pyodide.index, base).href });
+  // The stdlib trimmed to what the engine imports, and a lock file without packages (bench/RESULTS.md).
+  const options = { indexURL: new URL(manifest.pyodide.index, base).href };
+  if (manifest.stdlib) options.stdLibURL = new URL(manifest.stdlib.url, base).href;
+  if (manifest.pyodide.lock) options.lockFileContents = manifest.pyodide.lock;
+  const pyodide = await loadPyodide(options);
   self.postMessage({ type: "alive" });
   // The engine is checked against the hash the build recorded before Python sees a byte of it.
   const engine = await self.fetch(new URL(manifest.engine.url, base).href, { integrity: manifest.engine.integrity });

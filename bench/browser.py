@@ -1,0 +1,180 @@
+"""Browser figures for our cost widget and each peer, interleaved run by run in headless Chromium.
+
+For each run and each contender: a fresh context (empty HTTP cache) loads the page cold and
+waits for the first live answer; the same context loads it again (warm HTTP cache); for our
+site, an instant-navigation click to a second widget page follows. Long tasks come from a
+buffered PerformanceObserver; bytes from every finished response (raw body, and gzip -6 of
+the same file as GitHub Pages would send it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import pathlib
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LONGTASKS = """
+window.__lt = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lt.push(e.duration); })
+  .observe({ type: "longtask", buffered: true });
+"""
+TIMEOUT = 120_000
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(root: pathlib.Path) -> Iterator[str]:
+    Handler.extensions_map = {**Handler.extensions_map, ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@functools.cache
+def gz_size(path: pathlib.Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6)) if path.is_file() else 0
+
+
+class Meter:
+    """Bytes of every finished response, raw and gzipped, split at marks."""
+
+    def __init__(self, page: Any, root: pathlib.Path) -> None:
+        self.root, self.done = root, []
+        page.on("requestfinished", self._finished)
+
+    def _finished(self, request: Any) -> None:
+        path = urllib.parse.urlparse(request.url).path
+        local = self.root / path.lstrip("/")
+        if local.is_dir():
+            local = local / "index.html"
+        try:
+            raw = request.sizes()["responseBodySize"]
+        except Exception:
+            raw = 0
+        self.done.append((raw, gz_size(local) if raw else 0))
+
+    def total(self) -> tuple[int, int]:
+        return sum(r for r, _ in self.done), sum(g for _, g in self.done)
+
+
+def _answered(page: Any, ours: bool) -> None:
+    if page.url.endswith("/mdexec/"):  # the fence runs when its Run button is pressed, once Pyodide is up
+        page.wait_for_function("() => document.querySelector('.pyodide-output')?.textContent === ''", timeout=TIMEOUT)
+        page.click("span[id$=run]")
+        page.wait_for_function(
+            "() => document.querySelector('.pyodide-output').textContent.length > 200", timeout=TIMEOUT
+        )
+        return
+    if not ours:
+        page.wait_for_function("() => document.body.dataset.answered === '1'", timeout=TIMEOUT)
+        return
+    page.locator("#wm-cost").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
+    before = page.inner_html("#wm-cost [data-wm-swap=result]")
+    page.fill("#wm-cost input[name=turns]", "7")
+    page.wait_for_function(
+        "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
+    )
+
+
+def _now(page: Any) -> float:
+    return float(page.evaluate("() => performance.now()"))
+
+
+def visit(context: Any, root: pathlib.Path, url: str, ours: bool) -> dict[str, float]:
+    page = context.new_page()
+    meter = Meter(page, root)
+    page.goto(url, wait_until="load")
+    fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 0}).startTime")
+    if ours:
+        page.wait_for_timeout(500)  # nothing touched yet: what a reader who only reads pays
+    before_touch = meter.total()
+    _answered(page, ours)
+    answer = _now(page)
+    time.sleep(0.2)
+    long_tasks = page.evaluate("() => window.__lt")
+    after = meter.total()
+    out = {
+        "fcp": fcp,
+        "answer": answer,
+        "longtask_total": sum(long_tasks),
+        "longtask_max": max(long_tasks, default=0.0),
+        "bytes_touch_raw": before_touch[0],
+        "bytes_touch_gz": before_touch[1],
+        "bytes_answer_raw": after[0],
+        "bytes_answer_gz": after[1],
+        "first_usable": fcp if ours else answer,
+    }
+    if ours:  # instant navigation to a second widget page, same worker
+        page.click("a[href$='decide/']")
+        start = _now(page)
+        page.wait_for_function("() => location.pathname.endsWith('/decide/')", timeout=TIMEOUT)
+        widget = page.locator("[data-wm-widget]").first
+        widget.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-wm-widget]')].some(w => w.dataset.wmState === 'live')",
+            timeout=TIMEOUT,
+        )
+        out["second_page"] = _now(page) - start
+    page.close()
+    return out
+
+
+CONTENDERS = {
+    "ours (cost widget)": ("/site/ai/", True),
+    "floor (bare worker)": ("/floor/", False),
+    "floor, trimmed stdlib": ("/floor-trim/", False),
+    "PyScript 0.7.31": ("/pyscript-page/", False),
+    "markdown-exec 1.12.6": ("/mdexec/", False),
+}
+
+
+def measure(root: pathlib.Path, runs: int, skip: set[str]) -> dict[str, list[dict[str, float]]]:
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in CONTENDERS if name not in skip}
+    with serve(root) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        for run in range(runs):
+            for name in results:
+                path, ours = CONTENDERS[name]
+                context = browser.new_context()
+                context.add_init_script(LONGTASKS)
+                try:
+                    cold = visit(context, root, base + path, ours)
+                    warm = visit(context, root, base + path, ours)
+                    results[name].append({**cold, "warm": warm["answer"]})
+                except Exception as error:
+                    print(f"  {name} run {run + 1}: failed: {str(error).splitlines()[0]}", flush=True)
+                finally:
+                    context.close()
+            print(f"  browser run {run + 1}/{runs} done", flush=True)
+        browser.close()
+    return results

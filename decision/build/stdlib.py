@@ -1,0 +1,206 @@
+"""A standard library trimmed to what the engine imports inside Pyodide, and a lock file without packages.
+
+Pyodide's `python_stdlib.zip` is 2.5 MB; the engine, Pyodide's own start-up and
+`unpackArchive` import 151 of its files (traced inside Pyodide by
+`bench/engine_node.mjs --trace` while answering the whole differential corpus). The worker
+loads the trimmed zip with `loadPyodide({stdLibURL})` and the lock file inline
+(`lockFileContents`), so a reader downloads about 0.8 MB of Python instead of 2.5 MB and skips
+the 119 KB `pyodide-lock.json`. `make test` runs the differential corpus on this runtime.
+Build-time code; the browser never imports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pathlib
+import zipfile
+from typing import Any
+
+# Names inside python_stdlib.zip; regenerate with `make bench` (bench/trace.json) after the engine
+# starts importing another stdlib module (the differential test fails until then).
+KEEP = (
+    "__future__.py",
+    "_collections_abc.py",
+    "_colorize.py",
+    "_opcode_metadata.py",
+    "_py_warnings.py",
+    "_pyodide/__init__.py",
+    "_pyodide/_base.py",
+    "_pyodide/_core_docs.py",
+    "_pyodide/_future_helper.py",
+    "_pyodide/_importhook.py",
+    "_pyodide/docs_argspec.py",
+    "_pyodide/docstring.py",
+    "_pyodide/jsbind.py",
+    "_sitebuiltins.py",
+    "_ssl.py",
+    "_weakrefset.py",
+    "abc.py",
+    "annotationlib.py",
+    "ast.py",
+    "asyncio/__init__.py",
+    "asyncio/base_events.py",
+    "asyncio/base_futures.py",
+    "asyncio/base_subprocess.py",
+    "asyncio/base_tasks.py",
+    "asyncio/constants.py",
+    "asyncio/coroutines.py",
+    "asyncio/events.py",
+    "asyncio/exceptions.py",
+    "asyncio/format_helpers.py",
+    "asyncio/futures.py",
+    "asyncio/graph.py",
+    "asyncio/locks.py",
+    "asyncio/log.py",
+    "asyncio/mixins.py",
+    "asyncio/protocols.py",
+    "asyncio/queues.py",
+    "asyncio/runners.py",
+    "asyncio/selector_events.py",
+    "asyncio/sslproto.py",
+    "asyncio/staggered.py",
+    "asyncio/streams.py",
+    "asyncio/subprocess.py",
+    "asyncio/taskgroups.py",
+    "asyncio/tasks.py",
+    "asyncio/threads.py",
+    "asyncio/timeouts.py",
+    "asyncio/transports.py",
+    "asyncio/trsock.py",
+    "asyncio/unix_events.py",
+    "base64.py",
+    "bisect.py",
+    "bz2.py",
+    "codecs.py",
+    "codeop.py",
+    "collections/__init__.py",
+    "compression/__init__.py",
+    "compression/_common/__init__.py",
+    "compression/_common/_streams.py",
+    "compression/zstd/__init__.py",
+    "compression/zstd/_zstdfile.py",
+    "concurrent/__init__.py",
+    "concurrent/futures/__init__.py",
+    "concurrent/futures/_base.py",
+    "contextlib.py",
+    "contextvars.py",
+    "copy.py",
+    "copyreg.py",
+    "dataclasses.py",
+    "datetime.py",
+    "decimal.py",
+    "difflib.py",
+    "dis.py",
+    "encodings/__init__.py",
+    "encodings/aliases.py",
+    "encodings/cp437.py",
+    "encodings/utf_8.py",
+    "enum.py",
+    "fnmatch.py",
+    "functools.py",
+    "genericpath.py",
+    "glob.py",
+    "heapq.py",
+    "html/__init__.py",
+    "html/entities.py",
+    "importlib/__init__.py",
+    "importlib/_abc.py",
+    "importlib/_bootstrap.py",
+    "importlib/_bootstrap_external.py",
+    "importlib/abc.py",
+    "importlib/machinery.py",
+    "importlib/util.py",
+    "inspect.py",
+    "io.py",
+    "json/__init__.py",
+    "json/decoder.py",
+    "json/encoder.py",
+    "json/scanner.py",
+    "keyword.py",
+    "linecache.py",
+    "locale.py",
+    "logging/__init__.py",
+    "lzma.py",
+    "ntpath.py",
+    "numbers.py",
+    "opcode.py",
+    "operator.py",
+    "os.py",
+    "pathlib/__init__.py",
+    "pathlib/_os.py",
+    "posixpath.py",
+    "pyodide/__init__.py",
+    "pyodide/_package_loader.py",
+    "pyodide/_state.py",
+    "pyodide/code.py",
+    "pyodide/common.py",
+    "pyodide/ffi/__init__.py",
+    "pyodide/webloop.py",
+    "random.py",
+    "re/__init__.py",
+    "re/_casefix.py",
+    "re/_compiler.py",
+    "re/_constants.py",
+    "re/_parser.py",
+    "reprlib.py",
+    "selectors.py",
+    "shutil.py",
+    "signal.py",
+    "site.py",
+    "socket.py",
+    "ssl.py",
+    "stat.py",
+    "string/__init__.py",
+    "struct.py",
+    "subprocess.py",
+    "tempfile.py",
+    "textwrap.py",
+    "threading.py",
+    "token.py",
+    "tokenize.py",
+    "tomllib/__init__.py",
+    "tomllib/_parser.py",
+    "tomllib/_re.py",
+    "traceback.py",
+    "types.py",
+    "typing.py",
+    "warnings.py",
+    "weakref.py",
+    "zipfile/__init__.py",
+    "zipfile/_path/__init__.py",
+    "zipfile/_path/glob.py",
+    "zipimport.py",
+)
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def trimmed_stdlib_bytes(full_zip: pathlib.Path, keep: tuple[str, ...] = KEEP) -> bytes:
+    """The members of `full_zip` named in `keep`, deflated, in a fixed order with one date."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(full_zip) as src, zipfile.ZipFile(buffer, "w") as out:
+        present = set(src.namelist())
+        missing = sorted(set(keep) - present)
+        if missing:
+            raise ValueError(f"{full_zip} lacks {', '.join(missing[:5])}: trace the stdlib again for this Pyodide")
+        for name in sorted(keep):
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, src.read(name), compresslevel=9)
+    return buffer.getvalue()
+
+
+def write_trimmed_stdlib(full_zip: pathlib.Path, dest_dir: pathlib.Path) -> pathlib.Path:
+    """Write `stdlib-<hash>.zip` into `dest_dir` and return its path."""
+    data = trimmed_stdlib_bytes(full_zip)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    target = dest_dir / f"stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+    target.write_bytes(data)
+    return target
+
+
+def minimal_lock(full_lock: pathlib.Path) -> dict[str, Any]:
+    """Pyodide's lock file with its `info` and no packages: the engine loads none."""
+    info = json.loads(full_lock.read_text(encoding="utf-8"))["info"]
+    return {"info": info, "packages": {}}
