@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test setup clean
+.PHONY: serve build test setup clean screenshots bench
 
 serve: setup  ## build the site and serve it on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -17,6 +17,13 @@ build: setup  ## write the site to site/ and print what it weighs (SITE_URL=... 
 
 test: setup  ## the whole test suite
 	$(BIN)/python -m pytest
+
+bench: setup  ## our widgets against PyScript, markdown-exec and a bare Pyodide worker: one table, written to bench/RESULTS.md
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py
+
+screenshots: setup  ## PNGs of every widget in every state, light and dark, desktop and phone, in screenshots/
+	$(BIN)/python tools/screenshots.py screenshots
 
 setup: $(STAMP) node_modules/.package-lock.json
 

@@ -70,9 +70,11 @@ def _answer_flow(k: Knowledge, r: Request) -> dict[str, Any]:
             raise RequestError("wrong-type", "Each answer should be a short text such as 'yes' or 'no'.")
     result = flows.walk(k, topic, answers)
     r.canonical["answers"] = {step["question"]: step["answer"] for step in result["path"]}
+    # Every answer carries the whole flow too: the renderer draws it beside the question as a map.
+    result["map"] = flows.tree(k, k.flows[result["topic"]])
     options = r.render_options()
     if options and options.get("tree"):
-        result["tree"] = flows.tree(k, k.flows[result["topic"]])
+        result["tree"] = result["map"]
     return result
 
 
@@ -139,7 +141,8 @@ def _answer_cost(k: Knowledge, r: Request) -> dict[str, Any]:
     set_id, model = r.text("set", "the price set", None), r.text("model", "the model")
     input_tokens = _tokens(r, "input_tokens", "the input tokens per request")
     output_tokens = _tokens(r, "output_tokens", "the output tokens per request")
-    cached_share = r.share("cached_share", "the share of cached input")
+    cached_share = r.share("cached_share", "the share of cached input, in percent")
+    reasoning = _tokens(r, "reasoning_tokens", "the reasoning tokens per request", 0)
     result = costs.estimate(
         k,
         set_id,
@@ -149,12 +152,13 @@ def _answer_cost(k: Knowledge, r: Request) -> dict[str, Any]:
         r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
         r.count("requests_per_day", "the requests per day", 0, MAX_REQUESTS, None),
         cached_share,
+        reasoning,
     )
     turns = r.count("turns", "the number of conversation turns", 1, MAX_TURNS, None)
     if turns is not None:
         # The same requests as turns of one chat: each resends everything said before it.
         result["conversation"] = costs.conversation(
-            k, set_id, model, turns, 0, input_tokens, output_tokens, cached_share
+            k, set_id, model, turns, 0, input_tokens, output_tokens, cached_share, reasoning
         )
     return result
 
@@ -177,8 +181,9 @@ def _answer_compare(k: Knowledge, r: Request) -> dict[str, Any]:
         _tokens(r, "input_tokens", "the input tokens per request"),
         _tokens(r, "output_tokens", "the output tokens per request"),
         r.count("requests", "the number of requests", 0, MAX_REQUESTS, 1),
-        r.share("cached_share", "the share of cached input"),
+        r.share("cached_share", "the share of cached input, in percent"),
         r.text("baseline", "the baseline model", None),
+        _tokens(r, "reasoning_tokens", "the reasoning tokens per request", 0),
     )
 
 
@@ -191,7 +196,8 @@ def _answer_conversation(k: Knowledge, r: Request) -> dict[str, Any]:
         _tokens(r, "system", "the system prompt tokens"),
         _tokens(r, "user", "the tokens per user message"),
         _tokens(r, "reply", "the tokens per reply"),
-        r.share("cached_share", "the share of cached input"),
+        r.share("cached_share", "the share of cached input, in percent"),
+        _tokens(r, "reasoning_tokens", "the reasoning tokens per reply", 0),
     )
 
 

@@ -77,8 +77,9 @@ class Request:
         return value
 
     def share(self, key: str, what: str) -> Decimal:
-        value = self.number(key, what, 0, 1, 0)
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        """A percentage 0-100 as the request gives it, returned as the fraction 0-1 the sums use."""
+        value = self.number(key, what, 0, 100, 0)
+        return (Decimal(repr(value)) if isinstance(value, float) else Decimal(value)) / 100
 
     def table(self, key: str, what: str, max_items: int = MAX_ANSWERS) -> dict[str, Any]:
         value = self.raw.get(key)

@@ -154,7 +154,7 @@ GOOD: list[dict[str, Any]] = [
         output_tokens=800,
         requests=100,
         requests_per_day=1_000,
-        cached_share=0.75,
+        cached_share=75,
     ),
     _req("cost", model="gpt-4-turbo", input_tokens=0, output_tokens=0, requests=0, requests_per_day=0),
     _req(
@@ -164,7 +164,7 @@ GOOD: list[dict[str, Any]] = [
         output_tokens=10_000_000,
         requests=1_000_000_000_000,
         requests_per_day=1_000_000_000_000,
-        cached_share=1,
+        cached_share=100,
     ),
     _req(
         "cost",
@@ -174,18 +174,26 @@ GOOD: list[dict[str, Any]] = [
         input_tokens=123,
         output_tokens=456,
         requests=789,
-        cached_share=0.1,
+        cached_share=10,
     ),
     # compare: every model, a chosen few, a baseline
     _req("compare", input_tokens=500, output_tokens=500, requests=10_000),
     _req("compare", models=["gpt-4", "claude-3-haiku"], input_tokens=1_000, output_tokens=1_000),
     _req("compare", models=["gpt-3.5-turbo"], input_tokens=10, output_tokens=10, baseline="gpt-4"),
     _req("compare", input_tokens=0, output_tokens=0, requests=0),
-    _req("compare", input_tokens=3_000, output_tokens=100, requests=50, cached_share=0.5, baseline="claude-sonnet-4-5"),
+    # reasoning tokens: billed as output by reasoning models, in cost, compare and conversation
+    _req("cost", set="current", model="o3", input_tokens=800, output_tokens=300, reasoning_tokens=2_000, turns=3),
+    _req("cost", set="current", model="gemini-4-argon", input_tokens=800, output_tokens=300, reasoning_tokens=0),
+    _req("compare", set="current", input_tokens=500, output_tokens=500, reasoning_tokens=10_000_000),
+    _req(
+        "conversation", set="current", model="gpt-5-mini", turns=4, system=100, user=50, reply=50, reasoning_tokens=500
+    ),
+    _req("table", name="prices", set="current", models="gpt-6.1-sol, claude-opus-5-5, gemini-4-argon"),
+    _req("compare", input_tokens=3_000, output_tokens=100, requests=50, cached_share=50, baseline="claude-sonnet-4-5"),
     # conversation: one turn, many turns, cached input
     _req("conversation", model="gpt-3.5-turbo", turns=1, system=0, user=0, reply=0),
     _req("conversation", model="gpt-3.5-turbo", turns=20, system=300, user=60, reply=250),
-    _req("conversation", model="claude-sonnet-4-5", turns=500, system=2_000, user=200, reply=600, cached_share=0.9),
+    _req("conversation", model="claude-sonnet-4-5", turns=500, system=2_000, user=200, reply=600, cached_share=90),
     _req("conversation", render=False, model="gpt-4", turns=7, system=100, user=50, reply=50),
     # latency: instant, slow and streamable, slow and not
     _req("latency", seconds=0),
@@ -287,9 +295,13 @@ BAD: list[dict[str, Any]] = [
     _req("cost", model="gpt-4", input_tokens="500", output_tokens=500),
     _req("cost", model="gpt-4", input_tokens=500, output_tokens=500, requests=-10),
     _req("cost", model="gpt-4", input_tokens=500, output_tokens=500, requests_per_day=1.5),
-    _req("cost", model="gpt-4", input_tokens=500, output_tokens=500, cached_share=1.5),
+    _req("cost", model="gpt-4", input_tokens=500, output_tokens=500, cached_share=150),
     _req("cost", model="gpt-4", input_tokens=500, output_tokens=500, cached_share=-0.1),
     _req("cost", model="gpt-4", input_tokens=500, output_tokens=500, cached_share="half"),
+    _req("cost", model="o3", set="current", input_tokens=500, output_tokens=500, reasoning_tokens=-1),
+    _req("cost", model="o3", set="current", input_tokens=500, output_tokens=500, reasoning_tokens=2.5),
+    _req("compare", input_tokens=500, output_tokens=500, reasoning_tokens=10_000_001),
+    _req("table", name="prices", set="current", models="gpt-6.1-sol, nope"),
     _req("cost", model=["gpt-4"], input_tokens=500, output_tokens=500),
     # compare
     _req("compare", models=[], input_tokens=1, output_tokens=1),

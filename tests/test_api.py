@@ -229,7 +229,7 @@ class TestBadRequests:
             ("conversation", "turns", 10**9),
             ("context", "window", 10**20),
             ("latency", "seconds", 1e12),
-            ("cost", "cached_share", 2),
+            ("cost", "cached_share", 101),
         ],
     )
     def test_absurd_numbers(self, op: str, field: str, value: Any) -> None:

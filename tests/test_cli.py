@@ -232,6 +232,35 @@ class TestCommands:
         assert all(b.name in out for b in K.basics) and all(p.name in out for p in K.problems)
         assert "'no'" in out
 
+    def test_cost_without_tokens_assumes_the_typical_request(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`cost --model gpt-4o` alone says it assumed the guide's typical request and prints its figures."""
+        typical = K.ai.cost_reference
+        assert (typical.input_tokens, typical.output_tokens) == (500, 500)
+        code, out, err = run(capsys, "cost", "--model", "gpt-4o")
+        assert code == 0 and not err
+        said, *figures = out.splitlines()
+        assert said.startswith("Assuming the guide's typical request: 500 input and 500 output tokens")
+        code, explicit, _ = run(capsys, "cost", "--model", "gpt-4o", "--input-tokens", "500", "--output-tokens", "500")
+        assert code == 0 and figures == explicit.splitlines()
+        assert "per request:" in explicit
+        code, out, err = run(capsys, "cost", "--model", "gpt-4o", "--json")
+        assert code == 0 and "Assuming" in err
+        assert (
+            json.loads(out)["total_usd"]
+            == run_json(capsys, "cost", "--model", "gpt-4o", "--input-tokens", "500", "--output-tokens", "500")[
+                "total_usd"
+            ]
+        )
+
+    def test_cached_share_is_a_percentage(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--cached-share takes 0-100 and the engine's own sentence refuses anything else."""
+        base = ["cost", "--model", "gpt-4o", "--input-tokens", "1000", "--output-tokens", "0"]
+        full, half = run_json(capsys, *base), run_json(capsys, *base, "--cached-share", "50")
+        assert half["cached_share"] == 0.5 and half["total_usd"] < full["total_usd"]
+        code, out, err = run(capsys, *base, "--cached-share", "150")
+        assert code == 2 and not out
+        assert "should be between 0 and 100" in err
+
     def test_cost(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`cost --json` has total_usd; the seed workload on GPT-4 is $200, and text mentions the total."""
         argv = [
@@ -369,7 +398,8 @@ class TestBadInput:
             ["cost", "--model", MODEL, "--input-tokens", "5", "--output-tokens", "-1"],
             ["cost", "--model", "gpt-4o-mini", "--prices", SEED, "--input-tokens", "5", "--output-tokens", "5"],
             ["cost", "--model", MODEL, "--prices", "nope", "--input-tokens", "5", "--output-tokens", "5"],
-            ["cost", "--model", MODEL, "--input-tokens", "5", "--output-tokens", "5", "--cached-share", "2"],
+            ["cost", "--model", MODEL, "--input-tokens", "5", "--output-tokens", "5", "--cached-share", "101"],
+            ["cost", "--model", MODEL, "--input-tokens", "5", "--output-tokens", "5", "--cached-share", "-1"],
             ["conversation", "--model", "nope", "--turns", "3", "--system", "1", "--user", "1", "--reply", "1"],
             ["conversation", "--model", MODEL, "--turns", "0", "--system", "1", "--user", "1", "--reply", "1"],
             ["compare", "--model", "nope", "--input-tokens", "5", "--output-tokens", "5"],
@@ -413,7 +443,7 @@ class TestBadInput:
 
     def test_argparse_errors_exit_2(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Malformed arguments (a word for a number, a missing option) exit 2 without a traceback."""
-        for argv in (["stage", "--users", "many"], ["cost", "--model", MODEL], ["nope"]):
+        for argv in (["stage", "--users", "many"], ["cost", "--input-tokens", "5"], ["nope"]):
             with pytest.raises(SystemExit) as info:
                 cli.main(argv)
             assert info.value.code == 2

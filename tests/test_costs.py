@@ -124,7 +124,7 @@ class TestCost:
         model = next((m for m in PRICES.models.values() if m.cached_input is None), None)
         assert model is not None, "the seed set has no cached prices, so one of its models must lack them"
         full = cost(model.id, 1000, 10)
-        cached = cost(model.id, 1000, 10, cached_share=0.5)
+        cached = cost(model.id, 1000, 10, cached_share=50)
         assert cached["total_usd"] == full["total_usd"]
         assert cached["notes"] and model.name in cached["notes"][0]
 
@@ -306,7 +306,7 @@ class TestProperties:
         st.integers(min_value=0, max_value=5000),
         st.integers(min_value=0, max_value=2000),
         st.integers(min_value=0, max_value=2000),
-        st.sampled_from([0, 0.25, 0.5, 1]),
+        st.sampled_from([0, 25, 50, 100]),
     )
     def test_conversation_total_is_the_last_cumulative(
         self, sm: tuple[str, str], n: int, s: int, u: int, a: int, share: float

@@ -130,7 +130,7 @@ class TestFigures:
         text = page("ai.md")
         base = {"model": "gpt-5-mini", "input_tokens": 2000, "output_tokens": 300, "requests": 10_000}
         plain = ask("cost", **base)["total_usd"]
-        cached = ask("cost", **base, cached_share=0.8)["total_usd"]
+        cached = ask("cost", **base, cached_share=80)["total_usd"]
         assert f"costs ${plain:,.2f}" in text and f"costs ${cached:,.2f}" in text
         assert "1,600 of those input tokens" in text
 

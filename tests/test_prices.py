@@ -261,7 +261,7 @@ class TestSnapshot:
                             "input_tokens": size,
                             "output_tokens": 2_000,
                             "requests": 1,
-                            "cached_share": 0.5 if cached else 0,
+                            "cached_share": 50 if cached else 0,
                         }
                     )
                     assert ours["ok"], ours
@@ -285,7 +285,7 @@ class TestSnapshot:
                     "input_tokens": 1000,
                     "output_tokens": 0,
                     "requests": 1000,
-                    "cached_share": 1,
+                    "cached_share": 100,
                 }
             )
             assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price * 1000), row["id"]
@@ -374,7 +374,7 @@ class TestPricesTable:
     def page(self) -> _Tables:
         """content/ai-costs.md rendered by Python-Markdown with the guide's extension."""
         text = PAGE.read_text(encoding="utf-8")
-        return parse(markdown.markdown(text, extensions=["admonition", "decision.build.markdown"]))
+        return parse(markdown.markdown(text, extensions=["admonition", "pymdownx.details", "decision.build.markdown"]))
 
     def test_page_has_both_sets_under_their_headings(self) -> None:
         """The page places the current set under "Current prices" and the seed set under the 2024 heading."""
@@ -383,7 +383,7 @@ class TestPricesTable:
         seed = text.index("## The 2024 quick reference")
         assert current < text.index("set: current") < seed < text.index("set: seed-2024")
 
-    @pytest.mark.parametrize("position, set_id", [(0, "current"), (1, "seed-2024")])
+    @pytest.mark.parametrize("position, set_id", [(1, "current"), (2, "seed-2024")])
     def test_each_table_shows_every_model_with_its_date(self, page: _Tables, position: int, set_id: str) -> None:
         """Each table lists its set's models, grouped by provider, each row dated by its own price date."""
         prices = knowledge().price_sets[set_id]
@@ -393,7 +393,7 @@ class TestPricesTable:
         shown = {row[name]: row for row in table["rows"]}
         assert len(table["rows"]) == len(prices.models)
         for m in prices.models.values():
-            assert shown[m.name][date] == (m.effective or prices.effective), m.id
+            assert shown[m.name][date] == (m.effective or f"listed {prices.effective}"), m.id
         providers = [row[provider] for row in table["rows"]]
         assert providers == sorted(providers, key=providers.index), "rows of one provider should be together"
 
@@ -414,7 +414,7 @@ class TestPricesTable:
     def test_history_growth_comes_from_the_reference_chat(self, page: _Tables) -> None:
         """The history-growth column is the engine's conversation growth for the chat in ai.toml."""
         ref = knowledge().ai.cost_reference
-        for position, set_id in ((0, "current"), (1, "seed-2024")):
+        for position, set_id in ((1, "current"), (2, "seed-2024")):
             table = page.tables[position]
             column = table["head"].index(f"History growth ({ref.history_turns} turns)")
             by_name = {row[0]: row[column] for row in table["rows"]}
@@ -519,3 +519,160 @@ class TestRetired:
         }
         with pytest.raises(ValueError, match="both listed"):
             prices_refresh._check_names(rows)
+
+
+def _table(request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The engine's result for a prices table and the table parsed from its HTML, caption included."""
+    response = ask({"op": "table", "name": "prices", "render": True, **request})
+    parsed = parse(response["html"])
+    return response["result"], {**parsed.tables[0], "caption": " ".join("".join(parsed.text).split())}
+
+
+class TestCaptionMatchesColumns:
+    @pytest.mark.parametrize("set_id", ["current", "seed-2024"])
+    def test_caption_describes_each_rate_column_and_no_other(self, set_id: str) -> None:
+        """Cached input and higher tiers are in the caption exactly when the table has those columns."""
+        _, table = _table({"set": set_id})
+        head, caption = table["head"], table["caption"]
+        for column, words in (
+            ("Higher tiers", "each higher tier's threshold and rates"),
+            ("Notes", "Notes give price changes"),
+        ):
+            assert (column in head) == (words in caption), (set_id, column)
+        has_cached = any(h.startswith("Cached input per") for h in head)
+        assert has_cached == ("cached input (the cache-read price" in caption)
+        unit = "1M tokens" if set_id == "current" else "1K tokens"
+        assert f"Rates in USD per {unit}" in caption and f"Input per {unit}" in head
+
+    def test_current_set_shows_cached_input_and_tiers(self) -> None:
+        """Gemini 2.5 Pro's row has its cached price and its tier above 200K tokens ($2.50 in, $15 out)."""
+        _, table = _table({"set": "current"})
+        row = next(r for r in table["rows"] if r[0] == "Gemini 2.5 Pro")
+        cell = dict(zip(table["head"], row, strict=True))
+        assert cell["Input per 1M tokens"] == "$1.25" and cell["Output per 1M tokens"] == "$10.00"
+        assert cell["Cached input per 1M tokens"] == "$0.125"
+        assert cell["Higher tiers"] == "Above 200K input tokens: $2.50 input, $0.25 cached, $15.00 output"
+
+    def test_every_tiered_model_shows_its_tiers(self) -> None:
+        """No tiered model's higher rates are left out of its row."""
+        result, table = _table({"set": "current"})
+        column = table["head"].index("Higher tiers")
+        for m, row in zip(result["rows"], table["rows"], strict=True):
+            assert bool(row[column]) == bool(m["tier_rates"]), m["id"]
+            assert row[column].count("Above ") == len(m["tier_rates"]), m["id"]
+
+    def test_the_set_note_agrees_with_the_table(self) -> None:
+        """The note the refresh writes names what the table does: the cache-read price and later changes."""
+        note = knowledge().price_sets["current"].note
+        assert "Cached input is the cache-read price" in note and "for a later day" in note
+        assert prices_refresh.NOTE.split("{", 1)[0] in note
+
+
+class TestPriceDates:
+    def test_dated_rows_show_their_effective_dates(self) -> None:
+        """A row whose price has a start day shows that day; the others say they are only the listing day."""
+        prices = knowledge().price_sets["current"]
+        dated = [m for m in prices.models.values() if m.effective]
+        assert len(dated) >= 5
+        _, table = _table({"set": "current"})
+        column = table["head"].index("Prices from")
+        shown = {row[0]: row[column] for row in table["rows"]}
+        for m in prices.models.values():
+            assert shown[m.name] == (m.effective if m.effective else f"listed {prices.effective}"), m.id
+        assert "listed" in table["caption"]
+
+
+class TestScheduled:
+    def test_scheduled_changes_are_read(self) -> None:
+        """Gemini 4 Argon's announced change is in the engine's data with its day and rates."""
+        m = knowledge().price_sets["current"].models["gemini-4-argon"]
+        assert [(c.starts, c.input, c.output) for c in m.scheduled] == [("2026-12-01", 4, 20)]
+
+    def test_every_scheduled_change_is_shown_in_the_table(self) -> None:
+        """Each row with a scheduled change says what happens on which day."""
+        prices = knowledge().price_sets["current"]
+        _, table = _table({"set": "current"})
+        notes = {row[0]: row[table["head"].index("Notes")] for row in table["rows"]}
+        changing = [m for m in prices.models.values() if m.scheduled]
+        assert changing
+        for m in changing:
+            for c in m.scheduled:
+                assert f"on {c.starts}, to ${c.input:.2f} input" in notes[m.name], m.id
+        assert "Doubles on 2026-12-01, to $4.00 input, $0.20 cached, $20.00 output" in notes["Gemini 4 Argon"]
+
+    def test_the_page_states_the_change_the_data_holds(self) -> None:
+        """The prose's example of a scheduled change is the one in the data."""
+        m = knowledge().price_sets["current"].models["gemini-4-argon"]
+        assert "Gemini 4 Argon's prices double on 2026-12-01" in PAGE.read_text(encoding="utf-8")
+        assert m.scheduled[0].starts == "2026-12-01" and m.scheduled[0].input == 2 * m.input
+
+    def test_cost_widget_and_cli_say_the_price_will_change(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Pricing a model with a scheduled change tells the reader, in the widget and in the terminal."""
+        response = handle({"v": 1, "op": "cost", "model": "gemini-4-argon", **WORKLOAD, "render": True})
+        assert "doubles on 2026-12-01" in response["html"]
+        assert cli.main(["cost", "--model", "gemini-4-argon", "--input-tokens", "500", "--output-tokens", "500"]) == 0
+        assert "doubles on 2026-12-01" in " ".join(capsys.readouterr().out.split())
+
+
+class TestReasoning:
+    def test_reasoning_models_are_marked_as_data(self) -> None:
+        """The o-series and GPT-5-class rows carry `reasons`; older chat models don't."""
+        models = knowledge().price_sets["current"].models
+        assert all(models[i].reasons for i in ("o3", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-6.1-sol"))
+        assert not any(models[i].reasons for i in ("gpt-4o", "gpt-4.1", "claude-opus-5-5", "gemini-2.5-pro"))
+
+    def test_reasoning_rows_say_so_in_the_table(self) -> None:
+        _, table = _table({"set": "current"})
+        notes = {row[0]: row[table["head"].index("Notes")] for row in table["rows"]}
+        assert "Bills hidden reasoning as output tokens." in notes["o3"]
+        assert "reasoning" not in notes["GPT-4o"]
+
+    @pytest.mark.parametrize("model_id", ["o3", "gpt-5-mini", "gpt-6.1-sol"])
+    def test_reasoning_tokens_cost_exactly_what_output_tokens_do(self, model_id: str) -> None:
+        """N reasoning tokens change the figure exactly as N more output tokens would, in cost and compare."""
+        base = {"model": model_id, "input_tokens": 800, "requests": 1000, "requests_per_day": 100}
+        thinking = ask({"op": "cost", **base, "output_tokens": 300, "reasoning_tokens": 2000})["result"]
+        plain = ask({"op": "cost", **base, "output_tokens": 2300})["result"]
+        for key in ("per_request_usd", "total_usd", "per_day_usd", "per_month_usd"):
+            assert thinking[key] == plain[key], key
+        assert thinking["reasoning_tokens"] == 2000
+        work = {"models": [model_id], "input_tokens": 800, "requests": 1000}
+        a = ask({"op": "compare", **work, "output_tokens": 300, "reasoning_tokens": 2000})["result"]
+        b = ask({"op": "compare", **work, "output_tokens": 2300})["result"]
+        assert a["rows"][0]["total_usd"] == b["rows"][0]["total_usd"]
+
+    def test_models_that_dont_reason_bill_no_reasoning(self) -> None:
+        """A chat model without hidden reasoning costs the same whatever figure is given, and says why."""
+        base = {"model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+        plain = ask({"op": "cost", **base})["result"]
+        given = ask({"op": "cost", **base, "reasoning_tokens": 2000})["result"]
+        assert plain["total_usd"] == given["total_usd"]
+        assert any("isn't marked as a reasoning model" in n for n in given["notes"])
+
+    def test_reasoning_tokens_are_validated(self) -> None:
+        for bad in (-1, 1.5, "many", True, 10**9):
+            response = handle({"v": 1, "op": "cost", "model": "o3", **WORKLOAD, "reasoning_tokens": bad})
+            assert not response["ok"] and "reasoning tokens" in response["error"]["message"], bad
+
+    def test_shown_in_widget_record_and_cli(self, capsys: pytest.CaptureFixture[str]) -> None:
+        response = handle({"v": 1, "op": "cost", "model": "o3", **WORKLOAD, "reasoning_tokens": 1500, "render": True})
+        assert 'data-wm-key="reasoning_tokens"' in response["html"] and 'value="1500"' in response["html"]
+        assert "1,500 reasoning" in response["record"]
+        args = ["cost", "--model", "o3", "--input-tokens", "500", "--output-tokens", "500"]
+        assert cli.main([*args, "--reasoning-tokens", "1500"]) == 0
+        assert "1,500 reasoning" in capsys.readouterr().out
+
+
+class TestShortTable:
+    def test_page_leads_with_a_short_table_and_folds_the_long_one(self) -> None:
+        """The first prices table on the page is a few current models per provider; the full list is folded."""
+        text = PAGE.read_text(encoding="utf-8")
+        short = text.index("models: ")
+        fold = text.index('??? "All current models"')
+        assert short < fold < text.index("    table: prices\n    set: current")
+
+    def test_short_table_lists_the_chosen_models_of_every_provider(self) -> None:
+        result, table = _table({"set": "current", "models": "gpt-6.1-sol, claude-opus-5-5, gemini-4-argon"})
+        assert [r[0] for r in table["rows"]] == ["Claude Opus 5.5", "Gemini 4 Argon", "GPT-6.1 Sol"]
+        assert f"3 of the set's {result['of']} models" in table["caption"]
+        assert not ask({"op": "table", "name": "prices", "models": "gpt-9000"})["ok"]

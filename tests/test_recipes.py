@@ -325,7 +325,7 @@ class TestNewPriceSet:
                 "model": "tiny-1",
                 "input_tokens": 1200,
                 "output_tokens": 300,
-                "cached_share": 0.5,
+                "cached_share": 50,
             },
             k,
         )["result"]
@@ -349,8 +349,12 @@ class TestNewPriceSet:
         out = page(fence("table: prices", "set: demo-2026"), copy)
         assert '<div class="wm-generated" data-wm-table="prices">' in out
         assert "<td><strong>Tiny One</strong></td><td>Acme</td>" in out
-        assert "<td><strong>Large One</strong></td><td>Acme</td><td>$0.003</td><td>$0.015</td><td>$3.00</td>" in out
-        assert "Demo prices (2026). The" in out and "Source: Made up for the recipe test. Not real prices." in out
+        # input, cached input (none listed for this one), output: per 1M tokens, as the set writes them
+        assert "<td><strong>Large One</strong></td><td>Acme</td><td>$3.00</td><td>–</td><td>$15.00</td>" in out
+        assert (
+            "Demo prices (2026). Rates in USD per 1M tokens" in out
+            and "Source: Made up for the recipe test. Not real prices." in out
+        )
 
     def test_a_negative_price_is_refused_naming_the_file(self, copy: pathlib.Path) -> None:
         file = copy / "prices" / "demo-2026.toml"

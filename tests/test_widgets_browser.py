@@ -197,7 +197,7 @@ class TestStage:
         wait_state(page, wid, "live")
         first = page.locator(f"#{wid} .wm-result .wm-title").inner_text()
         page.fill(f"#{wid} input[name=users]", "5000")
-        saved(page, wid, users=5000, checked=[])
+        saved(page, wid, users=5000)  # the form clears the ticks: no `checked` in the link
         grown = engine(page, wid, users=5000, checked=[])
         assert canon(page, wid) == canon(page, html=grown["html"])
         assert grown["result"]["stage"]["name"] in page.locator(f"#{wid} .wm-result .wm-title").inner_text()
@@ -334,11 +334,11 @@ class TestSharedLinks:
         wait_state(page, wid, "live")
         model = cost_cases()[1][0]
         page.fill(f"#{wid} input[name=model]", model)
-        page.fill(f"#{wid} input[name=cached_share]", "0.5")
+        page.fill(f"#{wid} input[name=cached_share]", "50")
         page.fill(f"#{wid} input[name=turns]", "25")
-        saved(page, wid, model=model, cached_share=0.5, turns=25)
+        saved(page, wid, model=model, cached_share=50, turns=25)
         before, after = shared(tour, wid)
-        assert after == before == canon(page, html=engine(page, wid, model=model, cached_share=0.5, turns=25)["html"])
+        assert after == before == canon(page, html=engine(page, wid, model=model, cached_share=50, turns=25)["html"])
         assert clean.errors == [] and clean.foreign == []
 
     def test_screen(self, tour: Tour, clean: BrowserLog) -> None:

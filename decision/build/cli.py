@@ -105,6 +105,16 @@ def cmd_plan(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_cost(args: argparse.Namespace) -> dict[str, Any]:
+    # Token counts left out: the guide's typical request, from its data, said aloud.
+    typical = knowledge().ai.cost_reference
+    if args.input_tokens is None or args.output_tokens is None:
+        args.input_tokens = typical.input_tokens if args.input_tokens is None else args.input_tokens
+        args.output_tokens = typical.output_tokens if args.output_tokens is None else args.output_tokens
+        print(
+            f"Assuming the guide's typical request: {args.input_tokens:,} input and {args.output_tokens:,} "
+            "output tokens (set --input-tokens and --output-tokens for yours).",
+            file=sys.stderr if args.json else sys.stdout,
+        )
     return _ask(
         {
             "op": "cost",
@@ -114,6 +124,7 @@ def cmd_cost(args: argparse.Namespace) -> dict[str, Any]:
             "output_tokens": args.output_tokens,
             "requests_per_day": args.per_day,
             "cached_share": args.cached_share,
+            "reasoning_tokens": args.reasoning_tokens,
             "set": args.prices,
         }
     )
@@ -127,6 +138,7 @@ def cmd_compare(args: argparse.Namespace) -> dict[str, Any]:
             "requests": args.requests,
             "input_tokens": args.input_tokens,
             "output_tokens": args.output_tokens,
+            "reasoning_tokens": args.reasoning_tokens,
             "set": args.prices,
         }
     )
@@ -240,18 +252,32 @@ def build_parser() -> argparse.ArgumentParser:
     def prices(p: argparse.ArgumentParser) -> None:
         p.add_argument("--prices", metavar="SET", default=None, help="price set (see: whatmatters models)")
 
-    def tokens_args(p: argparse.ArgumentParser) -> None:
+    def tokens_args(p: argparse.ArgumentParser, required: bool = True) -> None:
+        typical = " (default: the guide's typical request)" if not required else ""
         p.add_argument("--requests", type=int, default=1, metavar="N", help="number of requests (default 1)")
-        p.add_argument("--input-tokens", type=int, required=True, metavar="N", help="input tokens per request")
-        p.add_argument("--output-tokens", type=int, required=True, metavar="N", help="output tokens per request")
+        p.add_argument(
+            "--input-tokens", type=int, required=required, metavar="N", help=f"input tokens per request{typical}"
+        )
+        p.add_argument(
+            "--output-tokens", type=int, required=required, metavar="N", help=f"output tokens per request{typical}"
+        )
+        p.add_argument(
+            "--reasoning-tokens",
+            type=int,
+            default=None,
+            metavar="N",
+            help="hidden reasoning tokens per request, billed as output by reasoning models (default 0)",
+        )
 
     p = add("cost", cmd_cost, "what N requests to a model cost")
     p.add_argument("--model", required=True, metavar="ID", help="model id (see: whatmatters models)")
-    tokens_args(p)
+    tokens_args(p, required=False)
     p.add_argument(
         "--per-day", type=int, default=None, metavar="N", help="requests per day, for daily and monthly cost"
     )
-    p.add_argument("--cached-share", type=float, default=0, metavar="X", help="share of input billed as cached (0-1)")
+    p.add_argument(
+        "--cached-share", type=float, default=0, metavar="PCT", help="percent of input billed as cached (0-100)"
+    )
     prices(p)
 
     p = add("compare", cmd_compare, "the same workload on every model, cheapest first")
@@ -265,7 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", type=int, required=True, metavar="N", help="tokens in the system prompt")
     p.add_argument("--user", type=int, required=True, metavar="N", help="tokens per user message")
     p.add_argument("--reply", type=int, required=True, metavar="N", help="tokens per model reply")
-    p.add_argument("--cached-share", type=float, default=0, metavar="X", help="share of input billed as cached (0-1)")
+    p.add_argument(
+        "--cached-share", type=float, default=0, metavar="PCT", help="percent of input billed as cached (0-100)"
+    )
     prices(p)
 
     p = add("screen", cmd_screen, "check a message for prompt-injection patterns")

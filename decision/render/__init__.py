@@ -9,6 +9,7 @@ and every string that comes from data or from a reader goes through `esc`.
     tables.py            the generated tables of the guide's pages
     widgets.py           every widget state
     chart.py             the conversation chart (SVG)
+    diagram.py           the picture of a whole question flow (SVG)
     decision_records.py  a widget's answer as a Markdown decision record
 """
 

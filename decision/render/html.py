@@ -32,10 +32,15 @@ def data_table(head: list[str], rows: list[list[str]], cls: str) -> str:
     return f'<div class="wm-table {cls}"><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
+def badge(verdict_id: str, label: str) -> str:
+    """A verdict as a badge: its words on its colour, the same in every widget and table."""
+    return f'<span class="wm-badge wm-badge--{esc(verdict_id)}">{esc(label)}</span>'
+
+
 def verdict_box(v: dict[str, Any], heading: str = "h3") -> str:
     """A verdict's label and reason; `heading` is h3 in a live flow, p inside the static tree."""
     return (
         f'<div class="wm-verdict wm-verdict--{esc(v["id"])}" role="status">'
-        f'<{heading} class="wm-verdict-label" tabindex="-1">{esc(v["label"])}</{heading}>'
+        f'<{heading} class="wm-verdict-label" tabindex="-1">{badge(v["id"], v["label"])}</{heading}>'
         f'<p class="wm-reason">{esc(v["reason"])}</p></div>'
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..formatting import esc, money, times
-from .html import checklist, data_table
+from .html import badge, checklist, data_table
 
 
 def stages_table(result: dict[str, Any]) -> str:
@@ -40,9 +40,11 @@ def signs_table(result: dict[str, Any]) -> str:
 
     return (
         f'<div class="wm-signs" data-wm-topic="{esc(result["topic"])}">'
-        f'<div class="wm-signs-col"><p class="wm-subtitle">Not yet, while</p>{items(result["not_yet"])}</div>'
-        f'<div class="wm-signs-col"><p class="wm-subtitle">Time for it when</p>{items(result["now"])}</div>'
-        f'<p class="wm-simpler"><strong>Try first:</strong> {esc(result["simpler_fix"])}</p></div>'
+        f'<div class="wm-signs-col"><p class="wm-subtitle">{badge("not-yet", "Not yet")} while</p>'
+        f"{items(result['not_yet'])}</div>"
+        f'<div class="wm-signs-col"><p class="wm-subtitle">{badge("add-now", "Time for it")} when</p>'
+        f"{items(result['now'])}</div>"
+        f'<p class="wm-simpler">{badge("try-first", "Try first")} {esc(result["simpler_fix"])}</p></div>'
     )
 
 

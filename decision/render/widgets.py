@@ -13,7 +13,8 @@ from typing import Any
 from ..formatting import esc, money, times, tokens
 from ..protocol import MAX_TURNS, SCREEN_MAX_CHARS
 from .chart import conversation_chart
-from .html import bullet_list, checklist, data_table, verdict_box
+from .diagram import flow_diagram
+from .html import badge, bullet_list, checklist, data_table, verdict_box
 
 COMPARE_SHOWN = 5  # a big price set compares its cheapest few and yours, not every row
 
@@ -41,7 +42,7 @@ def flow_widget(result: dict[str, Any]) -> str:
     head = f'<p class="wm-title">{esc(result["title"])}</p>'
     if result.get("tree"):
         body = f'<div class="wm-tree">{_tree(result["tree"])}</div>'
-        return f'<div class="wm-flow" data-wm-topic="{esc(topic)}">{head}{body}</div>'
+        return f'<div class="wm-flow" data-wm-topic="{esc(topic)}">{_beside(head + body, result)}</div>'
     if result["done"]:
         body = verdict_box(result["verdict"]) + _path(result["path"])
     else:
@@ -65,7 +66,15 @@ def flow_widget(result: dict[str, Any]) -> str:
             f'data-wm-unset="answers.{esc(last)}">Back</button>'
             '<button type="button" class="wm-restart" data-wm-unset="answers">Start again</button></div>'
         )
-    return f'<div class="wm-flow" data-wm-topic="{esc(topic)}">{head}{body}{controls}</div>'
+    return f'<div class="wm-flow" data-wm-topic="{esc(topic)}">{_beside(head + body + controls, result)}</div>'
+
+
+def _beside(flow: str, result: dict[str, Any]) -> str:
+    """The interactive flow with the picture of its whole tree beside it (below it on a phone)."""
+    if not result.get("map"):
+        return flow
+    picture = flow_diagram(result["map"], result["path"], result["title"])
+    return f'<div class="wm-flow-grid"><div class="wm-flow-main">{flow}</div>{picture}</div>'
 
 
 def stage_widget(result: dict[str, Any]) -> str:
@@ -75,7 +84,7 @@ def stage_widget(result: dict[str, Any]) -> str:
         f'<form class="wm-form" data-wm-form="stage" data-wm-clears="checked">'
         f'<label>Users <input type="number" name="users" data-wm-key="users" data-wm-type="count" min="0" '
         f'step="1" value="{esc(result["users"])}"></label>'
-        f'<label><input type="checkbox" name="depends" data-wm-key="depends" data-wm-type="bool"{checked}> '
+        f'<label class="wm-check"><input type="checkbox" name="depends" data-wm-key="depends" data-wm-type="bool"{checked}> '
         f"People depend on it working</label></form>"
     )
     body = (
@@ -123,25 +132,54 @@ def plan_widget(result: dict[str, Any]) -> str:
         )
         cards.append(
             f'<li class="wm-card wm-verdict--{esc(v["verdict"])}" data-wm-topic="{esc(tid)}">'
-            f'<p class="wm-card-title">{esc(v["name"])}</p>'
-            f'<p class="wm-verdict-label">{esc(v["label"])}</p>'
-            f'<p class="wm-reason">{esc(v["reason"])}</p>{assumed}</li>'
+            f'<details><summary><span class="wm-card-title">{esc(v["name"])}</span> '
+            f'<span class="wm-verdict-label">{badge(v["verdict"], v["label"])}</span></summary>'
+            f'<p class="wm-reason">{esc(v["reason"])}</p>{assumed}</details></li>'
         )
     return (
         f'<div class="wm-plan">{form}<div class="wm-result" data-wm-swap="result" role="status">'
-        f'<p class="wm-title" tabindex="-1">What matters now</p><ul class="wm-cards">{"".join(cards)}</ul>'
+        f'<p class="wm-title" tabindex="-1">What matters now</p>'
+        f'<p class="wm-help">Open a topic to see why.</p><ul class="wm-cards">{"".join(cards)}</ul>'
         "</div></div>"
     )
 
 
 def _number_field(
-    label: str, key: str, value: Any, kind: str = "count", *, low: Any = 0, high: Any = None, step: str = "1"
+    label: str,
+    key: str,
+    value: Any,
+    kind: str = "count",
+    *,
+    low: Any = 0,
+    high: Any = None,
+    step: str = "1",
+    hint: str = "",
 ) -> str:
     top = "" if high is None else f' max="{esc(high)}"'
+    # The hint sits inside the label, so it is part of what a screen reader says for the field.
+    note = f'<span class="wm-hint">{esc(hint)}</span>' if hint else ""
     return (
         f'<label>{esc(label)} <input type="number" name="{esc(key)}" data-wm-key="{esc(key)}" '
         f'data-wm-type="{kind}" min="{esc(low)}"{top} step="{step}" value="{esc("" if value is None else value)}">'
-        "</label>"
+        f"{note}</label>"
+    )
+
+
+TOKEN_HINT = "A token is about ¾ of a word: 500 tokens is roughly 375 words."
+
+
+def _percent(share: float) -> str:
+    """A fraction 0-1 written as the percentage the form takes: 0.5 -> 50, 0.075 -> 7.5."""
+    return f"{round(share * 100, 6):g}"
+
+
+def _rates(m: dict[str, Any]) -> str:
+    """The chosen model's prices per million tokens, shown beside its field."""
+    cached = "" if m["cached_input_per_1m"] is None else f", cached input {money(m['cached_input_per_1m'])}"
+    return (
+        f'<p class="wm-rates" data-wm-swap="rates" role="status">{esc(m["name"])} ({esc(m["provider"])}): '
+        f"input {money(m['input_per_1m'])}, output {money(m['output_per_1m'])}{cached} per million tokens, "
+        f"prices from {esc(m['effective'])}.</p>"
     )
 
 
@@ -161,11 +199,25 @@ def cost_widget(result: dict[str, Any]) -> str:
         f'data-wm-type="text" value="{esc(prices["id"])}">'
         f'<label>Model (type to search) <input type="search" name="model" data-wm-key="model" data-wm-type="text" '
         f'list="{esc(list_id)}" value="{esc(m["id"])}" spellcheck="false"></label>'
-        f'<datalist id="{esc(list_id)}">{options}</datalist>'
-        + _number_field("Input tokens per request", "input_tokens", result["input_tokens"])
-        + _number_field("Output tokens per request", "output_tokens", result["output_tokens"])
+        f'<datalist id="{esc(list_id)}">{options}</datalist>{_rates(m)}'
+        + _number_field("Input tokens per request", "input_tokens", result["input_tokens"], hint=TOKEN_HINT)
+        + _number_field("Output tokens per request", "output_tokens", result["output_tokens"], hint=TOKEN_HINT)
+        + _number_field(
+            "Reasoning tokens per request",
+            "reasoning_tokens",
+            result.get("reasoning_tokens", 0),
+            hint="hidden thinking a reasoning model bills as output",
+        )
         + _number_field("Requests per day", "requests_per_day", result.get("requests_per_day"))
-        + _number_field("Cached share of input", "cached_share", result["cached_share"], "number", high=1, step="0.05")
+        + _number_field(
+            "Cached share of input (%)",
+            "cached_share",
+            _percent(result["cached_share"]),
+            "number",
+            high=100,
+            step="5",
+            hint="0 to 100: how much of each request's input the provider has cached",
+        )
         + _number_field(
             "Conversation turns", "turns", conversation["turns"] if conversation else None, low=1, high=MAX_TURNS
         )
@@ -236,13 +288,11 @@ def _conversation(result: dict[str, Any]) -> str:
     m = result["model"]
     growth = "" if result["growth"] is None else f" That is {times(result['growth'])} the cost without history."
     return (
-        f'<div class="wm-conversation"><p class="wm-title">{esc(result["turns"])} turns on '
+        f'<div class="wm-conversation"><p class="wm-title">{result["turns"]:,} turns on '
         f"{esc(m['name'])}: {money(result['total_usd'])}</p>"
         f"<p>{tokens(result['input_tokens'])} input and {tokens(result['output_tokens'])} output tokens in all, "
         f"because every turn resends the history.{esc(growth)}</p>"
-        f"{conversation_chart(result['series'])}"
-        '<p class="wm-legend"><span class="wm-key wm-key--history">with history</span> '
-        '<span class="wm-key wm-key--flat">without history</span></p></div>'
+        f"{conversation_chart(result['series'])}</div>"
     )
 
 

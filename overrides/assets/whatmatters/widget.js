@@ -487,8 +487,12 @@ class Widget {
     }, TYPING_DELAY_MS);
   }
 
+  // "Copied" shows under the toolbar and, through the status's aria-live, is read out; emptied
+  // first so that copying twice is announced twice.
   async copy(text) {
+    this.say("");
     try {
+      if (!navigator.clipboard) throw new Error("no clipboard in this context");
       await navigator.clipboard.writeText(text);
       this.say(NOTES.copied);
     } catch (error) {
