@@ -2,10 +2,11 @@
 
 `write_runtime(dest, pyodide_dir)` lays out, under `dest`:
 
-    pyodide/            the five core files of the pinned npm `pyodide` package
+    pyodide/            the three core files of the pinned npm `pyodide` package the browser fetches
     whatmatters/        widget.js, worker.js, whatmatters.css (with_static=True)
       engine/           whatmatters-<version>-<hash>.zip, fetched with Subresource Integrity
-      runtime.json      what the worker loads, with sizes for the progress line
+      stdlib/           stdlib-<hash>.zip: Python's stdlib trimmed to what the engine imports (.stdlib)
+      runtime.json      what the worker loads, with sizes for the progress line, and a lock file without packages
 
 The MkDocs hook calls it after each build; `whatmatters assets DEST` calls it for any
 other site. It is build-time code: the browser never imports it.
@@ -21,8 +22,12 @@ from typing import Any
 from .. import __version__
 from ..loading import load
 from .archive import build_archive, integrity
+from .stdlib import minimal_lock, write_trimmed_stdlib
 
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# What the browser fetches from the core; the full stdlib and lock file are only read here: the
+# worker gets a stdlib trimmed to what the engine imports and a lock without packages (.stdlib).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+SOURCE_FILES = ("python_stdlib.zip", "pyodide-lock.json")
 STATIC_FILES = ("widget.js", "worker.js", "whatmatters.css")
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 
@@ -60,7 +65,7 @@ def write_runtime(
     if data_dir is not None:
         load(data_dir)  # a DataError names the file and the problem before anything is written
     dest, pyodide_dir = pathlib.Path(dest), pathlib.Path(pyodide_dir)
-    missing = [name for name in PYODIDE_FILES if not (pyodide_dir / name).is_file()]
+    missing = [name for name in PYODIDE_FILES + SOURCE_FILES if not (pyodide_dir / name).is_file()]
     if missing:
         raise AssetsError(
             f"Pyodide's {', '.join(missing)} not found in {pyodide_dir}; run `npm ci` "
@@ -76,6 +81,10 @@ def write_runtime(
     if engine_dir.is_dir():
         shutil.rmtree(engine_dir)  # old archives have other names; keep only this build's
     archive = build_archive(engine_dir, data_dir)
+    stdlib_dir = home / "stdlib"
+    if stdlib_dir.is_dir():
+        shutil.rmtree(stdlib_dir)
+    stdlib = write_trimmed_stdlib(pyodide_dir / "python_stdlib.zip", stdlib_dir)
     if with_static:
         for name in STATIC_FILES:
             shutil.copyfile(static_dir() / name, home / name)
@@ -87,8 +96,10 @@ def write_runtime(
             "index": "../pyodide/",
             "module": "../pyodide/pyodide.mjs",
             "bytes": pyodide_bytes,
+            "lock": minimal_lock(pyodide_dir / "pyodide-lock.json"),
         },
+        "stdlib": {"url": f"stdlib/{stdlib.name}", "bytes": stdlib.stat().st_size},
     }
-    manifest["total_bytes"] = manifest["engine"]["bytes"] + pyodide_bytes
+    manifest["total_bytes"] = manifest["engine"]["bytes"] + pyodide_bytes + manifest["stdlib"]["bytes"]
     (home / "runtime.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
