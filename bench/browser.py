@@ -46,6 +46,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        # Material navigates instantly only to URLs its sitemap lists, port included: the site is
+        # built with site_url http://127.0.0.1/site/ and its sitemap is handed out with our port.
+        if not self.path.endswith("/sitemap.xml"):
+            super().do_GET()
+            return
+        local = pathlib.Path(self.directory) / self.path.lstrip("/")
+        port = self.server.server_address[1]
+        body = local.read_bytes().replace(b"http://127.0.0.1/site/", f"http://127.0.0.1:{port}/site/".encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 @contextlib.contextmanager
 def serve(root: pathlib.Path) -> Iterator[str]:
@@ -110,14 +125,18 @@ def _now(page: Any) -> float:
     return float(page.evaluate("() => performance.now()"))
 
 
-def visit(context: Any, root: pathlib.Path, url: str, ours: bool) -> dict[str, float]:
+def visit(context: Any, root: pathlib.Path, url: str, ours: bool, throttle: bool = False) -> dict[str, float]:
     page = context.new_page()
     meter = Meter(page, root)
+    if throttle:  # a 20 Mbit/s line with 40 ms round trips (DevTools emulation; covers the worker's fetches)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        conditions = {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8, "uploadThroughput": 5e6 / 8}
+        cdp.send("Network.emulateNetworkConditions", conditions)
     page.goto(url, wait_until="load")
     fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 0}).startTime")
-    if ours:
-        page.wait_for_timeout(500)  # nothing touched yet: what a reader who only reads pays
-    before_touch = meter.total()
+    before_touch = meter.total()  # at the load event: for ours, the widget is not yet in view
+    touch = _now(page)
     _answered(page, ours)
     answer = _now(page)
     time.sleep(0.2)
@@ -133,15 +152,16 @@ def visit(context: Any, root: pathlib.Path, url: str, ours: bool) -> dict[str, f
         "bytes_answer_raw": after[0],
         "bytes_answer_gz": after[1],
         "first_usable": fcp if ours else answer,
+        "from_touch": answer - touch if ours else answer,
     }
     if ours:  # instant navigation to a second widget page, same worker
         page.click("a[href$='decide/']")
         start = _now(page)
         page.wait_for_function("() => location.pathname.endsWith('/decide/')", timeout=TIMEOUT)
-        widget = page.locator("[data-wm-widget]").first
-        widget.scroll_into_view_if_needed()
+        # Material swaps the page in after the address changes: look up the widget on every poll.
         page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-wm-widget]')].some(w => w.dataset.wmState === 'live')",
+            "() => { const w = document.querySelector('[data-wm-widget]'); w?.scrollIntoView();"
+            " return w?.dataset.wmState === 'live'; }",
             timeout=TIMEOUT,
         )
         out["second_page"] = _now(page) - start
@@ -158,7 +178,10 @@ CONTENDERS = {
 }
 
 
-def measure(root: pathlib.Path, runs: int, skip: set[str]) -> dict[str, list[dict[str, float]]]:
+THROTTLED = ("ours (cost widget)", "floor (bare worker)", "floor, trimmed stdlib")
+
+
+def measure(root: pathlib.Path, runs: int, skip: set[str], throttled: int) -> dict[str, list[dict[str, float]]]:
     results: dict[str, list[dict[str, float]]] = {name: [] for name in CONTENDERS if name not in skip}
     with serve(root) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -176,5 +199,18 @@ def measure(root: pathlib.Path, runs: int, skip: set[str]) -> dict[str, list[dic
                 finally:
                     context.close()
             print(f"  browser run {run + 1}/{runs} done", flush=True)
+        for run in range(throttled):
+            for name in THROTTLED:
+                path, ours = CONTENDERS[name]
+                context = browser.new_context()
+                context.add_init_script(LONGTASKS)
+                try:
+                    row = visit(context, root, base + path, ours, throttle=True)
+                    results.setdefault(name + " @20 Mbit/s", []).append(row)
+                except Exception as error:
+                    print(f"  {name} throttled run {run + 1}: failed: {str(error).splitlines()[0]}", flush=True)
+                finally:
+                    context.close()
+            print(f"  throttled run {run + 1}/{throttled} done", flush=True)
         browser.close()
     return results
