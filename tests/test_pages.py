@@ -167,10 +167,18 @@ class TestOutput:
         ]
 
     def test_runtime_files_carry_their_content_hash(self, built_site: Build) -> None:
-        """widget.js, worker.js, the CSS, the manifest and the engine are named by their own hash."""
+        """widget.js, worker.js, the embed page's script and styles, the CSS, the manifest and the engine are
+        named by their own hash."""
         home = built_site.site / "assets" / "whatmatters"
         names = sorted(p.name for p in home.iterdir() if p.is_file())
-        assert [publish.plain_name(n) for n in names] == ["runtime.json", "whatmatters.css", "widget.js", "worker.js"]
+        assert [publish.plain_name(n) for n in names] == [
+            "embed-page.js",
+            "embed.css",
+            "runtime.json",
+            "whatmatters.css",
+            "widget.js",
+            "worker.js",
+        ]
         for name in names:
             assert name.split(".")[1] == publish.content_hash((home / name).read_bytes()), name
         (engine,) = (home / "engine").iterdir()
@@ -198,7 +206,7 @@ class TestOutput:
         home = built_site.site / "assets" / "whatmatters"
         files = {publish.plain_name(p.name): p.read_text(encoding="utf-8") for p in home.iterdir() if p.is_file()}
         build = json.loads(files["runtime.json"])["build"]
-        assert re.fullmatch(r"[0-9a-f]{12}", build)
+        assert re.fullmatch(r"build-[0-9a-f]{12}", build)
         for name in ("widget.js", "worker.js"):
             assert re.findall(r'^const BUILD = "([^"]*)";$', files[name], re.M) == [build], name
         marks = set()

@@ -46,7 +46,9 @@ def div_inner(text: str, start: int) -> str:
 def fences(markdown_text: str) -> list[tuple[str, str, dict[str, str]]]:
     """(kind, name, options) for each ```whatmatters fence in a page's Markdown, in order."""
     found = []
-    for match in FENCE.finditer(markdown_text):
+    # A fence shown as an example inside a longer code fence is code, not a widget.
+    shown = re.sub(r"^(?P<mark>`{4,}|~{4,}).*?^(?P=mark)[ \t]*$", "", markdown_text, flags=re.M | re.S)
+    for match in FENCE.finditer(shown):
         options = {}
         for line in match.group(3).splitlines():
             if line.strip() and not line.lstrip().startswith("#"):

@@ -174,41 +174,43 @@ class TestRuntimeFaults:
 
 # --- an engine that raises: rebuilt archive, served with a matching integrity hash -------------
 
-# Appended to the archive's render.py: the stage renderer always raises, and the screen
+# Appended to the archive's api.py: the stage renderer always raises, and the screen
 # renderer raises for one word, so a live widget meets an exception mid-use.
 BROKEN = f'''
 
-_built_screen = screen
+import dataclasses as _dataclasses
+
+_built_screen = OPERATIONS["screen"].html
 
 
-def screen(result, k):
+def _broken_screen(result):
     if "explode" in result["text"]:
-        raise RuntimeError("{SENTINEL} Traceback (most recent call last): /lib/python3/decision/render.py")
-    return _built_screen(result, k)
+        raise RuntimeError("{SENTINEL} Traceback (most recent call last): /lib/python3/decision/render/widgets.py")
+    return _built_screen(result)
 
 
-def stage(result, k):
-    raise RuntimeError("{SENTINEL} Error: /lib/python3/decision/render.py")
+def _broken_stage(result):
+    raise RuntimeError("{SENTINEL} Error: /lib/python3/decision/render/widgets.py")
 
 
-RENDERERS["screen"] = screen
-RENDERERS["stage"] = stage
+OPERATIONS["screen"] = _dataclasses.replace(OPERATIONS["screen"], html=_broken_screen)
+OPERATIONS["stage"] = _dataclasses.replace(OPERATIONS["stage"], html=_broken_stage)
 '''
 
 
 @pytest.fixture(scope="module")
 def broken_engine(built_site: Build) -> dict[str, Any]:
-    """The build's engine archive with BROKEN appended to render.py, and its integrity hash."""
+    """The build's engine archive with BROKEN appended to api.py, and its integrity hash."""
     manifest = json.loads(runtime_file(built_site.site, "runtime.json").read_text(encoding="utf-8"))
     source = zipfile.ZipFile(built_site.site / "assets" / "whatmatters" / manifest["engine"]["url"])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
         for item in source.infolist():
             data = source.read(item)
-            if item.filename == "decision/render.py":
+            if item.filename == "decision/api.py":
                 data += BROKEN.encode()
             rebuilt.writestr(item, data)
-    assert "decision/render.py" in source.namelist()
+    assert "decision/api.py" in source.namelist()
     body = out.getvalue()
     manifest["engine"]["integrity"] = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
     return {"archive": body, "manifest": json.dumps(manifest)}

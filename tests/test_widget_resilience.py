@@ -148,7 +148,9 @@ def test_stalled_download_gives_the_friendly_note(fresh, base: str) -> None:
     page.evaluate(STATUS_LOG_JS, "wm-cost")
     wait_state(page, "wm-cost", "loading")
     # The standard library still streams in (progress), then nothing more comes.
-    page.wait_for_function("() => window.__wmStatuses.some((s) => /Loading Python… [1-9]/.test(s))", timeout=LIVE_MS)
+    page.wait_for_function(
+        "() => window.__wmStatuses.some((s) => /Loading Python… (?!0\\.0 )\\d/.test(s))", timeout=LIVE_MS
+    )
     while not held:
         page.wait_for_timeout(50)
     page.clock.fast_forward(20_100)

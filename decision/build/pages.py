@@ -93,7 +93,8 @@ def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
     digest = hashlib.sha256()
     for name in sorted(sources):
         digest.update(name.encode() + b"\0" + sources[name] + b"\0")
-    build = digest.hexdigest()[:12]
+    # A word before the digest: a bare run of hex reads as a secret to scanners such as detect-secrets.
+    build = "build-" + digest.hexdigest()[:12]
 
     texts = {name: data.decode("utf-8") for name, data in sources.items()}
     texts["worker.js"] = _stamp(texts["worker.js"], build, "worker.js")
