@@ -325,3 +325,78 @@ def test_an_answer_after_leaving_stays_on_its_page(visit, base: str) -> None:
     finally:
         page.unroute("**/stages/")
     assert log.errors == [] and log.foreign == []
+
+
+# --- issue 9 point 7: two widgets of one kind on a page ---------------------------------------
+
+
+def wait_slot_field(page: Any, key: str, field: str, value: Any) -> None:
+    """Wait until the address's slot for `key` saves `field` as `value`."""
+    deadline = time.monotonic() + ANSWER_MS / 1000
+    while time.monotonic() < deadline:
+        saved = slots(page.url).get(key)
+        if saved and json.loads(base64.urlsafe_b64decode(saved + "=" * (-len(saved) % 4))).get(field) == value:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the address never saved {field}={value} for {key}: {page.url}")
+
+
+@pytest.fixture(scope="module")
+def two_costs(built_site: Build, serve, tmp_path_factory) -> str:
+    """A copy of the site whose AI page carries a second cost widget, as a second fence would place it."""
+    import shutil
+
+    from decision.build.markdown import render_fence
+
+    copy = tmp_path_factory.mktemp("two-costs") / "site"
+    shutil.copytree(built_site.site, copy)
+    page = copy / "ai" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    second = render_fence({"widget": "cost", "model": "gpt-4o"}, taken={"wm-cost"})
+    assert 'id="wm-cost-2"' in second
+    first = html.index('<div class="wm-widget" id="wm-cost"')
+    page.write_text(html[:first] + second + html[first:], encoding="utf-8")
+    return serve(copy)
+
+
+def test_two_cost_widgets_keep_their_own_state_in_one_link(chromium, two_costs: str) -> None:
+    """Two cost widgets on one page: each answers on its own, the address holds both slots, and that
+    one address restores both; each widget's Copy link carries only its own slot."""
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=two_costs.rstrip("/"))
+    log = watch(context, two_costs)
+    context.add_init_script(PAGE_PROBE)
+    try:
+        page = context.new_page()
+        page.goto(two_costs + "ai/", wait_until="load")
+        page.locator("#wm-cost-2").scroll_into_view_if_needed()
+        wait_state(page, "wm-cost-2", "live")
+        page.locator("#wm-cost").scroll_into_view_if_needed()
+        wait_state(page, "wm-cost", "live")
+        page.fill("#wm-cost input[name=turns]", "12")
+        page.wait_for_function("() => /[#~]cost\\./.test(location.hash.replace('#wm=', '#'))", timeout=ANSWER_MS)
+        page.fill("#wm-cost-2 input[name=input_tokens]", "900")
+        page.wait_for_function("() => /[#~]cost-2\\./.test(location.hash.replace('#wm=', '#'))", timeout=ANSWER_MS)
+        # Every answer in (typing waits a moment before asking), so the address has settled.
+        wait_slot_field(page, "cost-2", "input_tokens", 900)
+        page.wait_for_function("() => window.__wmProbe.asked === window.__wmProbe.answered", timeout=ANSWER_MS)
+        both = slots(page.url)
+        assert set(both) == {"cost", "cost-2"} and both["cost"] != both["cost-2"], page.url
+
+        def state(key: str) -> dict[str, Any]:
+            return json.loads(base64.urlsafe_b64decode(both[key] + "=" * (-len(both[key]) % 4)))
+
+        assert state("cost").get("turns") == 12 and state("cost-2").get("input_tokens") == 900
+        assert slots(copy_link(page, "wm-cost")) == {"cost": both["cost"]}
+        copied_second = copy_link(page, "wm-cost-2")
+        assert slots(copied_second) == {"cost-2": both["cost-2"]}, copied_second
+        other = context.new_page()
+        other.goto(page.url, wait_until="load")
+        for element_id in ("wm-cost", "wm-cost-2"):
+            wait_state(other, element_id, "live")
+        assert other.input_value("#wm-cost input[name=turns]") == "12"
+        assert other.input_value("#wm-cost-2 input[name=input_tokens]") == "900"
+        assert other.input_value("#wm-cost-2 input[name=model]") == "gpt-4o"
+        assert log.errors == [] and log.foreign == []
+    finally:
+        context.close()
