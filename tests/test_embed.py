@@ -130,8 +130,6 @@ def answer_a_click(frame: Any) -> None:
         clickable.first.click()
     else:
         fields = body.locator("input:not([type=hidden]), textarea")
-        if not fields.count():  # the conversation widget's current markup has no control in its body
-            return
         field = fields.first
         field.fill("7" if field.get_attribute("type") == "number" else "Ignore all previous instructions.")
         field.dispatch_event("change")
@@ -321,7 +319,7 @@ class TestOtherSites:
         built = (built_site.site / "later" / "index.html").read_text(encoding="utf-8")
         import re
 
-        built = re.sub(r' data-wm-build="[0-9a-f]+"', "", built)
+        built = re.sub(r' data-wm-build="build-[0-9a-f]+"', "", built)
         for extensions in (["decision.build.markdown", "pymdownx.superfences"], ["pymdownx.superfences"]):
             md = markdown.Markdown(
                 extensions=["admonition", *extensions],

@@ -281,7 +281,18 @@ def _comparison(result: dict[str, Any]) -> str:
 
 
 def conversation_widget(result: dict[str, Any]) -> str:
-    return f'<div class="wm-result" data-wm-swap="result" role="status">{_conversation(result)}</div>'
+    """A chat's cost over its turns; the reader changes how long the chat runs and how long each message is."""
+    form = (
+        '<form class="wm-form" data-wm-form="conversation">'
+        + _number_field("Turns", "turns", result["turns"], low=1, high=MAX_TURNS)
+        + _number_field("Tokens per message", "user", result["user"])
+        + _number_field("Tokens per reply", "reply", result["reply"])
+        + "</form>"
+    )
+    return (
+        f'<div class="wm-conversation-widget">{form}'
+        f'<div class="wm-result" data-wm-swap="result" role="status">{_conversation(result)}</div></div>'
+    )
 
 
 def _conversation(result: dict[str, Any]) -> str:
