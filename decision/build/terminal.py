@@ -53,7 +53,8 @@ def print_plan(result: dict[str, Any]) -> None:
 
 def print_cost(result: dict[str, Any]) -> None:
     m = result["model"]
-    print(f"{m['name']} (prices from {m['effective']}, set {result['set']})")
+    day = f"prices from {m['price_date']}" if m.get("price_date") else f"prices {m['prices_from']}"
+    print(f"{m['name']} ({day}, set {result['set']})")
     print(f"  per request:        {money(result['per_request_usd'])}")
     if result.get("reasoning_tokens"):
         print(

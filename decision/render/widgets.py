@@ -179,7 +179,14 @@ def _rates(m: dict[str, Any]) -> str:
     return (
         f'<p class="wm-rates" data-wm-swap="rates" role="status">{esc(m["name"])} ({esc(m["provider"])}): '
         f"input {money(m['input_per_1m'])}, output {money(m['output_per_1m'])}{cached} per million tokens, "
-        f"prices from {esc(m['effective'])}.</p>"
+        f"{_price_day(m)}.</p>"
+    )
+
+
+def _price_day(model: dict[str, Any]) -> str:
+    """The day a price took effect, or, when the data doesn't know it, the day the list was read."""
+    return (
+        f"prices from {esc(model['price_date'])}" if model.get("price_date") else f"prices {esc(model['prices_from'])}"
     )
 
 
@@ -238,7 +245,7 @@ def cost_widget(result: dict[str, Any]) -> str:
     return (
         f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
         f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
-        f'<span class="wm-date">prices from {esc(m["effective"])}</span></p>'
+        f'<span class="wm-date">{_price_day(m)}</span></p>'
         f'<dl class="wm-facts">{dl}</dl>{notes}{_comparison(result)}'
         f'<p class="wm-source">{esc(prices["name"])}. Source: {esc(prices["source"])}.</p>{history}</div></div>'
     )
