@@ -184,6 +184,13 @@ class TestOutput:
         (engine,) = (home / "engine").iterdir()
         assert re.fullmatch(r"whatmatters-[\w.]+-[0-9a-f]{12}\.zip", engine.name)
 
+    def test_the_search_dialog_has_a_name(self, built_site: Build) -> None:
+        """Every page's search dialog (Material's role="dialog") is named, so assistive tech can announce it."""
+        pages = sorted(built_site.site.rglob("*.html"))
+        dialogs = [p for p in pages if 'data-md-component="search" role="dialog"' in p.read_text(encoding="utf-8")]
+        assert dialogs
+        assert [p for p in dialogs if 'role="dialog" aria-label="Search"' not in p.read_text(encoding="utf-8")] == []
+
     def test_every_hashed_asset_referenced_exists(self, built_site: Build) -> None:
         """Every file a widget page names (theme, widget script, worker, manifest, Pyodide, engine) is there."""
         site = built_site.site

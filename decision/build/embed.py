@@ -48,6 +48,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<meta name="description" content="{title}: a live decision widget from What Matters When, for embedding in other docs.">
 <title>{title} · What Matters When</title>
 {styles}
 <script type="module" src="../../{runtime}/widget.js"></script>
@@ -115,6 +116,9 @@ def write_embeds(site_dir: str | pathlib.Path, primary: str = "indigo", accent: 
         f"{RUNTIME_DIR}/{names['embed.css']}",
     ]
     styles = "\n".join(f'<link rel="stylesheet" href="../../{esc(href)}">' for href in stylesheets)
+    if (site_dir / "assets" / "images" / "favicon.png").is_file():
+        # The theme's icon, so a browser doesn't ask the server root for /favicon.ico (a 404 in the console).
+        styles += '\n<link rel="icon" href="../../assets/images/favicon.png">'
     written = []
     for name, (title, options) in embeds(k).items():
         page = PAGE.format(

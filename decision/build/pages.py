@@ -119,6 +119,10 @@ def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
     return names
 
 
+# Material's search dialog carries role="dialog" but no name (Lighthouse and axe: aria-dialog-name).
+_UNNAMED_SEARCH = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?![^>]*aria-label)')
+
+
 def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
     """Point every page at the hashed files and mark each widget with the build id; return pages changed."""
     site_dir = pathlib.Path(site_dir)
@@ -134,6 +138,7 @@ def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
         for pattern, new in references:
             text = pattern.sub(new, text)
         text = _WIDGET_TAG.sub(lambda m: _BUILD_ATTR.sub("", m.group(1)) + f' data-wm-build="{names["build"]}"', text)
+        text = _UNNAMED_SEARCH.sub(r'\1 aria-label="Search"', text)
         if text != page:
             path.write_text(text, encoding="utf-8")
             changed += 1
