@@ -528,3 +528,36 @@ class TestProcesses:
         )
         assert p.returncode == 2 and p.stdout == ""
         assert_one_sentence(p.stderr)
+
+
+class TestAssetsWithOwnData:
+    """`whatmatters assets DEST --data DIR`: a site built by another tool (Zensical, say) ships its own rules."""
+
+    def test_the_engine_archive_carries_the_sites_data(self, capsys, tmp_path: pathlib.Path) -> None:
+        """The archive written holds the changed data file, byte for byte, in place of ours."""
+        import shutil
+        import zipfile
+
+        from decision.loading import DATA_DIR
+
+        data = tmp_path / "data"
+        shutil.copytree(DATA_DIR, data)
+        stages = data / "stages.toml"
+        stages.write_text(
+            stages.read_text(encoding="utf-8").replace("max_users = 100", "max_users = 10", 1), encoding="utf-8"
+        )
+        pyodide = pathlib.Path(__file__).resolve().parents[1] / "node_modules" / "pyodide"
+        code, _, err = run(capsys, "assets", str(tmp_path / "site"), "--pyodide", str(pyodide), "--data", str(data))
+        assert code == 0, err
+        (archive,) = (tmp_path / "site" / "whatmatters" / "engine").glob("*.zip")
+        assert zipfile.ZipFile(archive).read("decision/data/stages.toml") == stages.read_bytes()
+
+    def test_broken_data_is_one_sentence(self, capsys, tmp_path: pathlib.Path) -> None:
+        """Data that doesn't load stops the command with exit 2 and the loader's file and problem."""
+        data = tmp_path / "data"
+        data.mkdir()
+        pyodide = pathlib.Path(__file__).resolve().parents[1] / "node_modules" / "pyodide"
+        code, out, err = run(capsys, "assets", str(tmp_path / "site"), "--pyodide", str(pyodide), "--data", str(data))
+        assert code == 2 and out == ""
+        assert "can't be used" in err and "file is missing" in err and "Traceback" not in err
+        assert not (tmp_path / "site").exists()

@@ -349,6 +349,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="node_modules/pyodide",
         help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
     )
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        default=None,
+        help="your own copy of decision/data/, checked and packed into the browser's engine (default: ours)",
+    )
     return parser
 
 

@@ -13,10 +13,13 @@ from .terminal import UsageError
 
 
 def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
+    from ..errors import DataError
     from .assets import AssetsError, write_runtime  # build-time code, kept out of the other commands
 
     try:
-        return write_runtime(args.dest, args.pyodide, with_static=True)
+        return write_runtime(args.dest, args.pyodide, with_static=True, data_dir=getattr(args, "data", None))
+    except DataError as exc:
+        raise UsageError(f"the data in {args.data} can't be used: {exc}.") from None
     except AssetsError as exc:
         raise UsageError(f"{exc}.") from None
     except OSError as exc:
