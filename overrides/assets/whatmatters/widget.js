@@ -482,6 +482,8 @@ class Widget {
         next = withPath(next, input.dataset.wmKey, value === undefined ? getPath(this.base, input.dataset.wmKey) : value);
       }
       for (const key of (form.dataset.wmClears || "").split(" ").filter(Boolean)) next = withPath(next, key, undefined);
+      // A change event with nothing changed (focus leaving a field) asks the engine nothing.
+      if (JSON.stringify(next) === JSON.stringify(this.request)) return;
       this.request = next;
       this.refresh({ partial: true, focus: false });
     }, TYPING_DELAY_MS);
