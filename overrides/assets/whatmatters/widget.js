@@ -473,6 +473,7 @@ class Widget {
     }
     const form = field.closest("form[data-wm-form]");
     if (!form || !this.body.contains(form)) return;
+    if (event.type === "input") this.typed = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       let next = this.request;
@@ -482,8 +483,11 @@ class Widget {
         next = withPath(next, input.dataset.wmKey, value === undefined ? getPath(this.base, input.dataset.wmKey) : value);
       }
       for (const key of (form.dataset.wmClears || "").split(" ").filter(Boolean)) next = withPath(next, key, undefined);
-      // A change event with nothing changed (focus leaving a field) asks the engine nothing.
-      if (JSON.stringify(next) === JSON.stringify(this.request)) return;
+      // Focus leaving a field fires "change" with nothing typed since the last answer: ask nothing.
+      // (Anything typed is always answered, even when it reads as the request already shown.)
+      const typed = this.typed;
+      this.typed = false;
+      if (!typed && JSON.stringify(next) === JSON.stringify(this.request)) return;
       this.request = next;
       this.refresh({ partial: true, focus: false });
     }, TYPING_DELAY_MS);
