@@ -90,8 +90,13 @@ def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
     return tuple(out)
 
 
-def _basics(base: pathlib.Path) -> tuple[Basic, ...]:
+def _basics(base: pathlib.Path, verdicts: Mapping[str, Verdict]) -> tuple[tuple[Basic, ...], str]:
+    """The basics, and the verdict every one of them gets in a plan (basics.toml's plan_verdict)."""
     file = "basics.toml"
+    top = TableReader(file, read_toml(base, file), "-")
+    plan_verdict = top.get("plan_verdict", "str")
+    if plan_verdict not in verdicts:
+        raise DataError(file, "plan_verdict", f"unknown reference: verdict '{plan_verdict}'")
     out = [
         Basic(
             r.get("id", "str"),
@@ -103,10 +108,10 @@ def _basics(base: pathlib.Path) -> tuple[Basic, ...]:
             r.get("checks", "strs"),
             r.get("plan_reason", "str"),
         )
-        for r in TableReader(file, read_toml(base, file), "-").tables("basic")
+        for r in top.tables("basic")
     ]
     unique(file, out)
-    return tuple(out)
+    return tuple(out), plan_verdict
 
 
 def _problems(base: pathlib.Path) -> tuple[Problem, ...]:
@@ -332,15 +337,13 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
     if not price_sets:
         raise DataError("prices", "-", "no price set found")
     default = "current" if "current" in price_sets else sets[0].id
-    basics_verdict = TableReader("basics.toml", read_toml(root, "basics.toml"), "-").get("plan_verdict", "str")
-    if basics_verdict not in verdicts:
-        raise DataError("basics.toml", "plan_verdict", f"unknown reference: verdict '{basics_verdict}'")
+    basics, basics_verdict = _basics(root, verdicts)
     return Knowledge(
         verdicts=verdicts,
         basics_verdict=basics_verdict,
         signals=signals,
         stages=_stages(root),
-        basics=_basics(root),
+        basics=basics,
         problems=problems,
         flows=flows,
         price_sets=price_sets,
