@@ -33,6 +33,19 @@ def tokens(n: int) -> str:
     return f"{n:,}"
 
 
+def requests(n: int) -> str:
+    """A request count with its noun agreeing: 1 request, 10,000 requests."""
+    return f"{n:,} request" if n == 1 else f"{n:,} requests"
+
+
+def share(fraction: float) -> str:
+    """A fraction as a whole percentage, never rounded to 0% or 100% when it is neither: 96%, 99.7%."""
+    text = f"{fraction:.0%}"
+    if text in ("0%", "100%") and 0 < fraction < 1:
+        text = f"{fraction:.1%}" if 0.001 <= fraction <= 0.999 else ("<0.1%" if fraction < 0.5 else ">99.9%")
+    return text
+
+
 def times(ratio: float) -> str:
     """A ratio as a multiple: 2.8×."""
     return f"{ratio:,.1f}×"

@@ -279,7 +279,15 @@ class TestCommands:
         result = run_json(capsys, *argv, "--per-day", "1000")
         assert result["total_usd"] == 200 and result["per_day_usd"] == 20
         code, out, _ = run(capsys, *argv)
-        assert code == 0 and "$200.00" in out
+        assert code == 0 and "10,000 requests:    $200.00" in out
+
+    def test_one_request_is_singular(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """One request reads "1 request", in the cost total and in the comparison's heading."""
+        tokens = ["--input-tokens", "500", "--output-tokens", "500", "--requests", "1"]
+        code, out, _ = run(capsys, "cost", "--model", MODEL, "--prices", SEED, *tokens)
+        assert code == 0 and "  1 request:          $0.02" in out and "requests" not in out
+        code, out, _ = run(capsys, "compare", "--prices", SEED, *tokens)
+        assert code == 0 and out.startswith("1 request of 500 in + 500 out tokens:")
 
     def test_conversation(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`conversation --json` has input_tokens, output_tokens and total_usd."""

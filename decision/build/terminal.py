@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..formatting import money
+from ..formatting import money, requests, share
 
 
 class UsageError(Exception):
@@ -61,7 +61,7 @@ def print_cost(result: dict[str, Any]) -> None:
             f"  tokens per request: {result['input_tokens']:,} in + {result['output_tokens']:,} out"
             f" + {result['reasoning_tokens']:,} reasoning (billed as output)"
         )
-    print(f"  {result['requests']:,} requests: {money(result['total_usd'])}")
+    print(f"  {requests(result['requests']) + ':':<20}{money(result['total_usd'])}")
     if result["per_day_usd"] is not None:
         print(f"  per day:            {money(result['per_day_usd'])}")
         print(f"  per month:          {money(result['per_month_usd'])}")
@@ -72,13 +72,13 @@ def print_cost(result: dict[str, Any]) -> None:
         cheapest = next(r for r in comp["rows"] if r["id"] == comp["cheapest"])
         print(
             f"  the cheapest model here, {cheapest['name']}, would save {money(comp['saving_usd'])}"
-            f" ({comp['saving_share']:.0%})"
+            f" ({share(comp['saving_share'])})"
         )
 
 
 def print_compare(result: dict[str, Any]) -> None:
     width = max(len(r["name"]) for r in result["rows"])
-    print(f"{result['requests']:,} requests of {result['input_tokens']:,} in + {result['output_tokens']:,} out tokens:")
+    print(f"{requests(result['requests'])} of {result['input_tokens']:,} in + {result['output_tokens']:,} out tokens:")
     for r in result["rows"]:
         times = "" if r["times_cheapest"] is None else f"  {r['times_cheapest']:,.1f}x"
         print(f"  {r['name']:<{width}}  {money(r['total_usd']):>12}{times}")

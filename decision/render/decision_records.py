@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..formatting import money
+from ..formatting import money, requests
 
 
 def flow_record(result: dict[str, Any]) -> str:
@@ -57,7 +57,7 @@ def cost_record(result: dict[str, Any]) -> str:
         f"({result['input_tokens']:,} input + {result['output_tokens']:,} output tokens"
         + (f" + {result['reasoning_tokens']:,} reasoning" if result.get("reasoning_tokens") else "")
         + ")",
-        f"- **{result['requests']:,} requests:** {money(result['total_usd'])}",
+        f"- **{requests(result['requests'])}:** {money(result['total_usd'])}",
     ]
     if result.get("per_day_usd") is not None:
         lines += [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..formatting import esc, money, times, tokens
+from ..formatting import esc, money, requests, share, times, tokens
 from ..protocol import MAX_TURNS, SCREEN_MAX_CHARS
 from .chart import conversation_chart
 from .diagram import flow_diagram
@@ -232,7 +232,7 @@ def cost_widget(result: dict[str, Any]) -> str:
     )
     facts = [
         ("Per request", money(result["per_request_usd"])),
-        (f"For {result['requests']:,} requests", money(result["total_usd"])),
+        (f"For {requests(result['requests'])}", money(result["total_usd"])),
     ]
     if result["per_day_usd"] is not None:
         facts += [
@@ -273,11 +273,9 @@ def _comparison(result: dict[str, Any]) -> str:
         cheapest = next(r["name"] for r in comp["rows"] if r["id"] == comp["cheapest"])
         saving = (
             f'<p class="wm-saving">Switching to {esc(cheapest)} would save {money(comp["saving_usd"])} '
-            f"({comp['saving_share']:.0%}) on these {comp['requests']:,} requests.</p>"
+            f"({share(comp['saving_share'])}) on {requests(comp['requests'])}.</p>"
         )
-    table = data_table(
-        ["Model", f"{comp['requests']:,} requests", "Times the cheapest", "Prices from"], rows, "wm-compare"
-    )
+    table = data_table(["Model", requests(comp["requests"]), "Times the cheapest", "Prices from"], rows, "wm-compare")
     if len(shown) < len(comp["rows"]):
         yours = ", and yours" if len(shown) > COMPARE_SHOWN else ""
         table += (
@@ -397,4 +395,4 @@ def models_table(result: dict[str, Any]) -> str:
 
 def compare_table(result: dict[str, Any]) -> str:
     rows = [[esc(r["name"]), money(r["total_usd"])] for r in result["rows"]]
-    return data_table(["Model", f"{result['requests']:,} requests"], rows, "wm-compare")
+    return data_table(["Model", requests(result["requests"])], rows, "wm-compare")
