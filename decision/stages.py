@@ -30,7 +30,3 @@ def view(stage: Stage) -> dict[str, Any]:
         "skip": stage.skip,
         "checklist": list(stage.checklist),
     }
-
-
-def by_id(k: Knowledge, stage_id: str) -> Stage | None:
-    return next((s for s in k.stages if s.id == stage_id), None)

@@ -9,9 +9,9 @@ knowledge itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from . import costs, stages
 from .errors import RequestError
@@ -28,6 +28,23 @@ class TableKind:
     html: Callable[[dict[str, Any]], str]
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_HasId)
+
+
+def _one(items: Iterable[Item], wanted: str, code: str, noun: str) -> Item:
+    """The item with this id, or the request's error naming every id there is."""
+    listed = list(items)
+    for item in listed:
+        if item.id == wanted:
+            return item
+    raise RequestError(code, f"There is no {noun} '{wanted}'. {noun.capitalize()}s: {', '.join(i.id for i in listed)}.")
+
+
 def _stages(k: Knowledge, r: Request) -> dict[str, Any]:
     return {"stages": [stages.view(s) for s in k.stages]}
 
@@ -37,12 +54,7 @@ def _add_it_when(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _signs(k: Knowledge, r: Request) -> dict[str, Any]:
-    topic = r.text("topic", "the topic")
-    problem = next((p for p in k.problems if p.id == topic), None)
-    if problem is None:
-        raise RequestError(
-            "unknown-topic", f"There is no topic '{topic}'. Topics: {', '.join(p.id for p in k.problems)}."
-        )
+    problem = _one(k.problems, r.text("topic", "the topic"), "unknown-topic", "topic")
     return {
         "topic": problem.id,
         "name": problem.name,
@@ -60,12 +72,7 @@ def _never_skip(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _basic(k: Knowledge, r: Request) -> dict[str, Any]:
-    basic_id = r.text("basic", "the basic")
-    basic = next((b for b in k.basics if b.id == basic_id), None)
-    if basic is None:
-        raise RequestError(
-            "unknown-basic", f"There is no basic '{basic_id}'. Basics: {', '.join(b.id for b in k.basics)}."
-        )
+    basic = _one(k.basics, r.text("basic", "the basic"), "unknown-basic", "basic")
     return {
         "basic": basic.id,
         "name": basic.name,
@@ -77,12 +84,7 @@ def _basic(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _checklist(k: Knowledge, r: Request) -> dict[str, Any]:
-    stage_id = r.text("stage", "the stage")
-    stage = stages.by_id(k, stage_id)
-    if stage is None:
-        raise RequestError(
-            "unknown-stage", f"There is no stage '{stage_id}'. Stages: {', '.join(s.id for s in k.stages)}."
-        )
+    stage = _one(k.stages, r.text("stage", "the stage"), "unknown-stage", "stage")
     return {"stage": stage.id, "checklist": list(stage.checklist)}
 
 
