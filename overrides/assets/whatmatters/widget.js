@@ -13,6 +13,12 @@ const MANIFEST_URL = new URL("runtime.json", import.meta.url);
 // Loading gives up after this long without any progress, however long the whole load takes.
 const STALL_MS = 20000;
 const TYPING_DELAY_MS = 250;
+// A widget starts loading Python once it comes within a screen's height of the viewport, so
+// the download is under way before the reader reaches it; a reader who never comes near a
+// widget downloads none of it.
+const NEAR_MARGIN = "100% 0px";
+// Signs that a reader is about to use a widget; any of them starts it at once.
+const INTENT_EVENTS = ["pointerenter", "pointerdown", "touchstart", "focusin"];
 const HASH_PREFIX = "#wm=";
 const SLOT_SEPARATOR = "~";
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
@@ -241,7 +247,7 @@ class Widget {
 
   current() { return this.el.isConnected && window.location.pathname === this.page; }
 
-  // Start when first seen or touched; with Save-Data on, wait for an explicit click.
+  // Start when near the viewport or touched; with Save-Data on, wait for an explicit click.
   arm() {
     // A page of another release than this script (instant navigation across a release).
     if (BUILD !== "dev" && this.el.dataset.wmBuild && this.el.dataset.wmBuild !== BUILD) {
@@ -253,16 +259,15 @@ class Widget {
     if (saved !== undefined) { this.start(saved); return; }
     const go = () => {
       observer.disconnect();
-      this.el.removeEventListener("pointerdown", go);
-      this.el.removeEventListener("focusin", go);
+      for (const type of INTENT_EVENTS) this.el.removeEventListener(type, go);
       if (this.started) return;
       if (navigator.connection && navigator.connection.saveData && !(runtime && runtime.live)) this.offer();
       else this.start(null);
     };
-    const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) go(); });
+    const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) go(); },
+                                              { rootMargin: NEAR_MARGIN });
     observer.observe(this.el);
-    this.el.addEventListener("pointerdown", go);
-    this.el.addEventListener("focusin", go);
+    for (const type of INTENT_EVENTS) this.el.addEventListener(type, go, { passive: true });
   }
 
   offer() {
@@ -520,21 +525,33 @@ function retryFailed() {
 // --- mounting: on every page Material shows, including after instant navigation --------
 
 const mounted = new WeakSet();
+// Mounting runs in tasks of its own, none longer than this: Material's start on the same
+// document$ emission is a long task already, and no widget needs anything before the page
+// has painted (each shows its static state until it comes near).
+const MOUNT_SLICE_MS = 8;
+
+function mountOne(element) {
+  if (!element.isConnected) return;  // instant navigation replaced the page meanwhile
+  try {
+    const widget = new Widget(element);
+    widgets.add(widget);
+    widget.arm();
+  } catch (error) {
+    console.error("[whatmatters] a widget could not start:", error);
+    element.dataset.wmState = "error";
+  }
+}
 
 function mountAll() {
   for (const widget of widgets) if (!widget.el.isConnected) widgets.delete(widget);
-  for (const element of document.querySelectorAll("[data-wm-widget]")) {
-    if (mounted.has(element)) continue;
-    mounted.add(element);
-    try {
-      const widget = new Widget(element);
-      widgets.add(widget);
-      widget.arm();
-    } catch (error) {
-      console.error("[whatmatters] a widget could not start:", error);
-      element.dataset.wmState = "error";
-    }
-  }
+  const pending = [...document.querySelectorAll("[data-wm-widget]")].filter((element) => !mounted.has(element));
+  pending.forEach((element) => mounted.add(element));
+  const slice = () => {
+    const until = performance.now() + MOUNT_SLICE_MS;
+    while (pending.length && performance.now() < until) mountOne(pending.shift());
+    if (pending.length) setTimeout(slice, 0);
+  };
+  if (pending.length) setTimeout(slice, 0);
 }
 
 // Back, Forward and links within the page: every widget shows what the address says.
