@@ -5,7 +5,8 @@
 // The archive is the one `decision.build.archive.build_archive` makes, unpacked the way the
 // browser's worker does it; with STDLIB.zip, Pyodide starts the way the worker does too, on that
 // standard library (decision.build.stdlib, trimmed to what the engine imports) and a lock file
-// without packages. Each request goes into Python as JSON text and each answer
+// without packages. At the end it reports every stdlib file Python has read from the zip (KEEP in
+// decision.build.stdlib must hold them). Each request goes into Python as JSON text and each answer
 // comes back as the text of json.dumps, so nothing is re-encoded by JavaScript.
 // stderr carries lines starting with "runner:" (the Python version among them);
 // the exit code is non-zero, with a one-line reason, whenever something fails.
@@ -82,6 +83,13 @@ def answer(text):
 def added_modules():
     now = {name.partition(".")[0] for name in sys.modules}
     return json.dumps(sorted(now - _before - set(sys.stdlib_module_names) - {"decision"}))
+
+def stdlib_files():
+    # Frozen modules (os, io, site, importlib's bootstrap...) name a file in the zip but never read it.
+    zips = [path + "/" for path in sys.path if path.endswith(".zip")]
+    modules = [m for m in list(sys.modules.values()) if getattr(getattr(m, "__spec__", None), "origin", None) != "frozen"]
+    files = {getattr(module, "__file__", None) or "" for module in modules}
+    return json.dumps(sorted(f[len(z):] for f in files for z in zips if f.startswith(z)))
 `;
   try {
     pyodide.setStdout({ batched: (line) => process.stderr.write(`python stdout: ${line}\n`) });
@@ -104,6 +112,8 @@ def added_modules():
 
   const added = pyodide.runPython("added_modules()");
   say(`non-stdlib modules imported by the engine: ${added}`);
+  // Every stdlib file read from the zip: for Pyodide's start, unpackArchive, the engine and the corpus.
+  say(`stdlib files imported: ${pyodide.runPython("stdlib_files()")}`);
   say(`answered ${answers.length} requests`);
   // Exit only once stdout has taken everything (a pipe may accept it in pieces).
   process.stdout.write(`[${answers.join(",\n")}]\n`, () => process.exit(0));

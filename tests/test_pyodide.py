@@ -1,8 +1,10 @@
 """The engine archive, and the engine running from it inside Pyodide under Node.
 
-Pyodide boots once for the whole module: `tests/pyodide_runner.mjs` unpacks the archive
-the way the browser's worker does and answers the whole request corpus; every answer must
-equal CPython's, HTML included.
+`tests/pyodide_runner.mjs` unpacks the archive the way the browser's worker does and answers
+the whole request corpus, on exactly the runtime files the site ships (`write_runtime`: the
+trimmed stdlib and the engine, both byte-compiled for Pyodide); every answer must equal
+CPython's, HTML included. A second run on Pyodide's full, source stdlib traces every stdlib
+file the engine imports, which the trimmed stdlib must hold.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
 import decision
 from decision import api
 from decision.build.archive import build_archive, integrity
-from decision.build.stdlib import write_trimmed_stdlib
+from decision.build.assets import write_runtime
+from decision.build.stdlib import KEEP
 from decision.loading import knowledge
 from decision.tables import TABLES
 
@@ -73,18 +76,25 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     return build_archive(tmp_path_factory.mktemp("archive"))
 
 
-@pytest.fixture(scope="module")
-def stdlib(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """The standard library the site ships: Pyodide's, trimmed to what the engine imports."""
-    return write_trimmed_stdlib(PYODIDE_PACKAGE.parent / "python_stdlib.zip", tmp_path_factory.mktemp("stdlib"))
+@dataclasses.dataclass(frozen=True)
+class Shipped:
+    engine: pathlib.Path
+    stdlib: pathlib.Path
 
 
 @pytest.fixture(scope="module")
-def run(archive: pathlib.Path, stdlib: pathlib.Path) -> Run:
-    """The corpus answered on the runtime the site ships: the trimmed stdlib and a lock file without packages."""
-    node = _node()
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Shipped:
+    """The engine archive and the standard library exactly as the site ships them (`write_runtime`)."""
+    _node()
+    home = tmp_path_factory.mktemp("assets")
+    manifest = write_runtime(home, PYODIDE_PACKAGE.parent, with_static=False)
+    where = home / "whatmatters"
+    return Shipped(where / manifest["engine"]["url"], where / manifest["stdlib"]["url"])
+
+
+def _run(*args: pathlib.Path) -> Run:
     proc = subprocess.run(
-        [node, str(RUNNER), str(archive), str(stdlib)],
+        [_node(), str(RUNNER), *map(str, args)],
         input=json.dumps(SENT, allow_nan=False),
         capture_output=True,
         text=True,
@@ -95,6 +105,18 @@ def run(archive: pathlib.Path, stdlib: pathlib.Path) -> Run:
     if proc.returncode != 0:
         pytest.fail(f"the Pyodide runner exited with {proc.returncode}:\n{proc.stderr}")
     return Run(json.loads(proc.stdout), proc.stderr)
+
+
+@pytest.fixture(scope="module")
+def run(shipped: Shipped) -> Run:
+    """The corpus answered on the runtime the site ships: its stdlib and engine, and a lock file without packages."""
+    return _run(shipped.engine, shipped.stdlib)
+
+
+@pytest.fixture(scope="module")
+def full_run(archive: pathlib.Path) -> Run:
+    """The corpus answered by the source engine on Pyodide's own full stdlib, where every import succeeds."""
+    return _run(archive)
 
 
 class TestArchive:
@@ -232,17 +254,31 @@ class TestCorpus:
 
 
 class TestPyodide:
-    def test_runs_on_the_trimmed_stdlib(self, run: Run, stdlib: pathlib.Path) -> None:
+    def test_runs_on_the_trimmed_stdlib(self, run: Run, shipped: Shipped) -> None:
         """The differential corpus runs on the standard library the site ships, not Pyodide's full one."""
-        assert run.reported("stdlib") == str(stdlib)
+        assert run.reported("stdlib") == str(shipped.stdlib)
+        assert json.loads(run.reported("stdlib files imported:"))
+        assert [f for f in json.loads(run.reported("stdlib files imported:")) if not f.endswith(".pyc")] == []
+
+    def test_keep_is_every_stdlib_file_the_engine_imports(self, full_run: Run) -> None:
+        """With the whole stdlib there, Pyodide's start, unpackArchive and the corpus read exactly the files KEEP lists.
+
+        The trimmed runtime would fail an import KEEP misses, but an import inside `try: ...
+        except ImportError` would quietly go another way, which only this run shows; a file
+        KEEP lists that nothing reads any more is bytes every reader downloads for nothing.
+        """
+        imported = json.loads(full_run.reported("stdlib files imported:"))
+        assert len(imported) > 100
+        assert sorted(set(imported) - set(KEEP)) == [], "missing from KEEP"
+        assert sorted(set(KEEP) - set(imported)) == [], "in KEEP, read by nothing"
 
     def test_runs_python_3_14(self, run: Run) -> None:
         """The runner reports the Python inside Pyodide, and it is 3.14."""
         assert re.fullmatch(r"3\.14\.\d+", run.reported("python"))
 
     def test_imports_the_engine_from_the_archive(self, run: Run) -> None:
-        """The engine Pyodide runs is the archive's copy, unpacked into its site-packages."""
-        assert re.fullmatch(r"/lib/python3\.14/site-packages/decision/__init__\.py", run.reported("engine at"))
+        """The engine Pyodide runs is the archive's byte-compiled copy, unpacked into its site-packages."""
+        assert re.fullmatch(r"/lib/python3\.14/site-packages/decision/__init__\.pyc", run.reported("engine at"))
 
     def test_answers_are_strict_json(self, run: Run) -> None:
         """Every answer can be parsed by JavaScript's JSON.parse: no NaN or Infinity anywhere."""

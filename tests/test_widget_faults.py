@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import json
+import pathlib
 import re
 import zipfile
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from conftest import BrowserLog, Build, canon, runtime_file, saved, wait_state, watch, widget_notes
 
+import decision.api
 from decision.api import handle
 from decision.build.assets import PYODIDE_FILES
 
@@ -114,6 +116,14 @@ class TestRuntimeFaults:
         open_page(page, base + "ai/")
         fell_back(page, log, name)
 
+    def test_stdlib_missing(self, visit, base: str) -> None:
+        """The trimmed standard library answering 404 leaves every widget static, with the note."""
+        page, log = visit
+        page.route("**/whatmatters/stdlib/*.zip", lambda route: route.fulfill(status=404, body="not here"))
+        open_page(page, base + "ai/")
+        fell_back(page, log, "HTTP 404")
+        assert any("stdlib-" in error for error in log.errors), log.errors
+
     def test_engine_archive_altered(self, visit, base: str) -> None:
         """An engine archive whose bytes don't match the build's integrity hash is never run."""
         page, log = visit
@@ -174,7 +184,8 @@ class TestRuntimeFaults:
 
 # --- an engine that raises: rebuilt archive, served with a matching integrity hash -------------
 
-# Appended to the archive's api.py: the stage renderer always raises, and the screen
+# Appended to api.py, shipped in the archive as source in place of its .pyc (Python prefers a
+# module's source to a sourceless .pyc beside it): the stage renderer always raises, and the screen
 # renderer raises for one word, so a live widget meets an exception mid-use.
 BROKEN = f'''
 
@@ -200,17 +211,17 @@ OPERATIONS["stage"] = _dataclasses.replace(OPERATIONS["stage"], html=_broken_sta
 
 @pytest.fixture(scope="module")
 def broken_engine(built_site: Build) -> dict[str, Any]:
-    """The build's engine archive with BROKEN appended to api.py, and its integrity hash."""
+    """The build's engine archive with api.py plus BROKEN in place of api.pyc, and its integrity hash."""
     manifest = json.loads(runtime_file(built_site.site, "runtime.json").read_text(encoding="utf-8"))
     source = zipfile.ZipFile(built_site.site / "assets" / "whatmatters" / manifest["engine"]["url"])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
         for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "decision/api.py":
-                data += BROKEN.encode()
-            rebuilt.writestr(item, data)
-    assert "decision/api.py" in source.namelist()
+            if item.filename != "decision/api.pyc":
+                rebuilt.writestr(item, source.read(item))
+        api = pathlib.Path(decision.api.__file__).read_text(encoding="utf-8")
+        rebuilt.writestr("decision/api.py", api + BROKEN)
+    assert "decision/api.pyc" in source.namelist()
     body = out.getvalue()
     manifest["engine"]["integrity"] = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
     return {"archive": body, "manifest": json.dumps(manifest)}

@@ -17,6 +17,7 @@ import pathlib
 import zipfile
 
 from .. import __version__
+from .bytecode import ENGINE_OPTIMIZE, compiled_zip
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
 
@@ -82,12 +83,20 @@ def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR, data_dir: pathlib.Pat
     return buffer.getvalue()
 
 
-def build_archive(dest_dir: str | pathlib.Path, data_dir: str | pathlib.Path | None = None) -> pathlib.Path:
+def build_archive(
+    dest_dir: str | pathlib.Path,
+    data_dir: str | pathlib.Path | None = None,
+    pyodide_dir: str | pathlib.Path | None = None,
+) -> pathlib.Path:
     """Write `whatmatters-<version>-<hash>.zip` into `dest_dir` (made if missing) and return its path.
 
     The hash is the first 12 hex digits of the zip's SHA-256; `data_dir` is a site's own data.
+    With `pyodide_dir` (the npm pyodide package), the modules go in as `.pyc` compiled for that
+    Pyodide (.bytecode), as the site ships them; without it, as source, which CPython runs too.
     """
     data = archive_bytes(data_dir=None if data_dir is None else pathlib.Path(data_dir))
+    if pyodide_dir is not None:
+        data = compiled_zip(data, pathlib.Path(pyodide_dir), "site-packages", ENGINE_OPTIMIZE) or data
     digest = hashlib.sha256(data).hexdigest()[:12]
     dest = pathlib.Path(dest_dir)
     dest.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@
     whatmatters/        widget.js, worker.js, whatmatters.css (with_static=True)
       engine/           whatmatters-<version>-<hash>.zip, fetched with Subresource Integrity
       stdlib/           stdlib-<hash>.zip: Python's stdlib trimmed to what the engine imports (.stdlib)
+                        (both hold .pyc compiled for Pyodide's Python at build time, .bytecode)
       runtime.json      what the worker loads, with sizes for the progress line, and a lock file without packages
 
 The MkDocs hook calls it after each build; `whatmatters assets DEST` calls it for any
@@ -22,6 +23,7 @@ from typing import Any
 from .. import __version__
 from ..loading import load
 from .archive import build_archive, integrity
+from .bytecode import BytecodeError
 from .stdlib import minimal_lock, write_trimmed_stdlib
 
 # What the browser fetches from the core; the full stdlib and lock file are only read here: the
@@ -80,11 +82,14 @@ def write_runtime(
     engine_dir = home / "engine"
     if engine_dir.is_dir():
         shutil.rmtree(engine_dir)  # old archives have other names; keep only this build's
-    archive = build_archive(engine_dir, data_dir)
     stdlib_dir = home / "stdlib"
     if stdlib_dir.is_dir():
         shutil.rmtree(stdlib_dir)
-    stdlib = write_trimmed_stdlib(pyodide_dir / "python_stdlib.zip", stdlib_dir)
+    try:  # both byte-compiled for this Pyodide's Python (.bytecode): no compiling from source at start
+        archive = build_archive(engine_dir, data_dir, pyodide_dir)
+        stdlib = write_trimmed_stdlib(pyodide_dir / "python_stdlib.zip", stdlib_dir, pyodide_dir)
+    except BytecodeError as exc:
+        raise AssetsError(str(exc)) from None
     if with_static:
         for name in STATIC_FILES:
             shutil.copyfile(static_dir() / name, home / name)

@@ -1,11 +1,13 @@
 """A standard library trimmed to what the engine imports inside Pyodide, and a lock file without packages.
 
 Pyodide's `python_stdlib.zip` is 2.5 MB; the engine, Pyodide's own start-up and
-`unpackArchive` import 151 of its files (traced inside Pyodide by
-`bench/engine_node.mjs --trace` while answering the whole differential corpus). The worker
-loads the trimmed zip with `loadPyodide({stdLibURL})` and the lock file inline
-(`lockFileContents`), so a reader downloads about 0.8 MB of Python instead of 2.5 MB and skips
-the 119 KB `pyodide-lock.json`. `make test` runs the differential corpus on this runtime.
+`unpackArchive` read 135 of its files (traced inside Pyodide by `bench/engine_node.mjs --trace`
+or `tests/pyodide_runner.mjs` while answering the whole differential corpus; the modules
+Python has frozen into its binary, such as os, io, site and importlib's bootstrap, name a file
+in the zip but never read it, so they are left out). The worker loads the trimmed zip with
+`loadPyodide({stdLibURL})` and the lock file inline (`lockFileContents`), so a reader skips
+most of the 2.5 MB and the 119 KB `pyodide-lock.json`. `make test` runs the differential
+corpus on this runtime and checks KEEP against a trace on the full stdlib.
 Build-time code; the browser never imports it.
 """
 
@@ -18,11 +20,12 @@ import pathlib
 import zipfile
 from typing import Any
 
+from .bytecode import STDLIB_OPTIMIZE, compiled_zip
+
 # Names inside python_stdlib.zip; regenerate with `make bench` (bench/trace.json) after the engine
-# starts importing another stdlib module (the differential test fails until then).
+# starts importing another stdlib module (tests/test_pyodide.py fails until then).
 KEEP = (
     "__future__.py",
-    "_collections_abc.py",
     "_colorize.py",
     "_opcode_metadata.py",
     "_py_warnings.py",
@@ -34,10 +37,8 @@ KEEP = (
     "_pyodide/docs_argspec.py",
     "_pyodide/docstring.py",
     "_pyodide/jsbind.py",
-    "_sitebuiltins.py",
     "_ssl.py",
     "_weakrefset.py",
-    "abc.py",
     "annotationlib.py",
     "ast.py",
     "asyncio/__init__.py",
@@ -73,7 +74,6 @@ KEEP = (
     "base64.py",
     "bisect.py",
     "bz2.py",
-    "codecs.py",
     "codeop.py",
     "collections/__init__.py",
     "compression/__init__.py",
@@ -100,20 +100,14 @@ KEEP = (
     "enum.py",
     "fnmatch.py",
     "functools.py",
-    "genericpath.py",
     "glob.py",
     "heapq.py",
     "html/__init__.py",
     "html/entities.py",
     "importlib/__init__.py",
     "importlib/_abc.py",
-    "importlib/_bootstrap.py",
-    "importlib/_bootstrap_external.py",
     "importlib/abc.py",
-    "importlib/machinery.py",
-    "importlib/util.py",
     "inspect.py",
-    "io.py",
     "json/__init__.py",
     "json/decoder.py",
     "json/encoder.py",
@@ -123,14 +117,11 @@ KEEP = (
     "locale.py",
     "logging/__init__.py",
     "lzma.py",
-    "ntpath.py",
     "numbers.py",
     "opcode.py",
     "operator.py",
-    "os.py",
     "pathlib/__init__.py",
     "pathlib/_os.py",
-    "posixpath.py",
     "pyodide/__init__.py",
     "pyodide/_package_loader.py",
     "pyodide/_state.py",
@@ -148,10 +139,8 @@ KEEP = (
     "selectors.py",
     "shutil.py",
     "signal.py",
-    "site.py",
     "socket.py",
     "ssl.py",
-    "stat.py",
     "string/__init__.py",
     "struct.py",
     "subprocess.py",
@@ -171,7 +160,6 @@ KEEP = (
     "zipfile/__init__.py",
     "zipfile/_path/__init__.py",
     "zipfile/_path/glob.py",
-    "zipimport.py",
 )
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -191,9 +179,16 @@ def trimmed_stdlib_bytes(full_zip: pathlib.Path, keep: tuple[str, ...] = KEEP) -
     return buffer.getvalue()
 
 
-def write_trimmed_stdlib(full_zip: pathlib.Path, dest_dir: pathlib.Path) -> pathlib.Path:
-    """Write `stdlib-<hash>.zip` into `dest_dir` and return its path."""
+def write_trimmed_stdlib(
+    full_zip: pathlib.Path, dest_dir: pathlib.Path, pyodide_dir: pathlib.Path | None = None
+) -> pathlib.Path:
+    """Write `stdlib-<hash>.zip` into `dest_dir` and return its path.
+
+    With `pyodide_dir`, its modules are `.pyc` compiled for that Pyodide (.bytecode), as the site ships them.
+    """
     data = trimmed_stdlib_bytes(full_zip)
+    if pyodide_dir is not None:
+        data = compiled_zip(data, pyodide_dir, "stdlib", STDLIB_OPTIMIZE) or data
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
     target.write_bytes(data)
