@@ -124,6 +124,17 @@ class TestRuntimeFaults:
         fell_back(page, log, "HTTP 404")
         assert any("stdlib-" in error for error in log.errors), log.errors
 
+    def test_engine_archive_missing(self, visit, base: str) -> None:
+        """An engine archive answering 404 (it downloads while Pyodide starts) leaves every widget static.
+
+        Its integrity check refuses the 404's body before its status is seen: the console names the file.
+        """
+        page, log = visit
+        page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=404, body="not here"))
+        open_page(page, base + "later/")
+        fell_back(page, log, "Failed to fetch")
+        assert any(re.search(r"Failed to fetch for \S*/whatmatters-[\w.]+-[0-9a-f]{12}\.zip", e) for e in log.errors)
+
     def test_engine_archive_altered(self, visit, base: str) -> None:
         """An engine archive whose bytes don't match the build's integrity hash is never run."""
         page, log = visit

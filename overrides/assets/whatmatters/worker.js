@@ -12,25 +12,29 @@ const BUILD = "dev";
 class Stale extends Error {}
 const realFetch = self.fetch.bind(self);
 
-// Count bytes as they arrive, so the page can say "n of m MB".
+// Count bytes as they arrive, so the page can say "n of m MB". The count reads a copy of each
+// body: Pyodide gets the browser's own Response, which is what lets the browser keep the wasm it
+// compiled in its code cache for the next visit (a Response rebuilt around a counting stream has
+// no URL, and nothing of it is cached).
 function counting(total) {
   let loaded = 0;
   return async (input, init) => {
-    const response = await realFetch(input, init);
+    let response;
+    try {
+      response = await realFetch(input, init);
+    } catch (error) {
+      throw new Error(`${error.message} for ${input}`); // a refused integrity check says only "Failed to fetch"
+    }
     if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
     if (!response.body) return response;
-    const meter = new TransformStream({
-      transform(chunk, controller) {
-        loaded += chunk.byteLength;
+    const reader = response.clone().body.getReader();
+    (async () => {
+      for (let part = await reader.read(); !part.done; part = await reader.read()) {
+        loaded += part.value.byteLength;
         self.postMessage({ type: "progress", loaded, total });
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(response.body.pipeThrough(meter), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+      }
+    })().catch(() => {}); // a body that breaks off fails its reader, Pyodide or the engine fetch, which report it
+    return response;
   };
 }
 
@@ -44,16 +48,23 @@ async function init(manifestUrl, build) {
   if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
   self.fetch = counting(manifest.total_bytes);
+  // The engine downloads while Pyodide starts; it is checked against the hash the build recorded
+  // before Python sees a byte of it. A 404 or a wrong hash ends the start at once (Promise.all).
+  const engine = self
+    .fetch(new URL(manifest.engine.url, base).href, { integrity: manifest.engine.integrity })
+    .then((response) => response.arrayBuffer());
+  engine.catch(() => {}); // its failure is reported by the Promise.all below, not as an unhandled rejection
   const { loadPyodide } = await import(new URL(manifest.pyodide.module, base).href);
   // The stdlib trimmed to what the engine imports, and a lock file without packages (bench/RESULTS.md).
   const options = { indexURL: new URL(manifest.pyodide.index, base).href };
   if (manifest.stdlib) options.stdLibURL = new URL(manifest.stdlib.url, base).href;
   if (manifest.pyodide.lock) options.lockFileContents = manifest.pyodide.lock;
-  const pyodide = await loadPyodide(options);
-  self.postMessage({ type: "alive" });
-  // The engine is checked against the hash the build recorded before Python sees a byte of it.
-  const engine = await self.fetch(new URL(manifest.engine.url, base).href, { integrity: manifest.engine.integrity });
-  const bytes = new Uint8Array(await engine.arrayBuffer());
+  const started = loadPyodide(options).then((pyodide) => {
+    self.postMessage({ type: "alive" });
+    return pyodide;
+  });
+  const [pyodide, buffer] = await Promise.all([started, engine]);
+  const bytes = new Uint8Array(buffer);
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(bytes, "zip", { extractDir: sitePackages });
   self.postMessage({ type: "alive" });
