@@ -13,10 +13,11 @@ const MANIFEST_URL = new URL("runtime.json", import.meta.url);
 // Loading gives up after this long without any progress, however long the whole load takes.
 const STALL_MS = 20000;
 const TYPING_DELAY_MS = 250;
-// A widget starts loading Python once it comes within a screen's height of the viewport, so
-// the download is under way before the reader reaches it; a reader who never comes near a
-// widget downloads none of it.
-const NEAR_MARGIN = "100% 0px";
+// A widget starts loading Python once it comes within half a screen of the viewport, so the
+// download is under way before the reader reaches it; a reader who never comes near a widget
+// downloads none of it. (A whole screen would start it at load on pages whose first widget
+// sits just below the fold, as on Later, for readers who may never scroll there.)
+const NEAR_MARGIN = "50% 0px";
 // Signs that a reader is about to use a widget; any of them starts it at once.
 const INTENT_EVENTS = ["pointerenter", "pointerdown", "touchstart", "focusin"];
 const HASH_PREFIX = "#wm=";
