@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import pathlib
 import shutil
+import time
 import zipfile
 
 import pytest
@@ -83,15 +85,25 @@ class TestCompiling:
     def test_same_input_same_bytes_and_the_second_time_from_the_cache(
         self, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Two compiles in empty caches give the same bytes; a third, with node gone, is answered by the cache."""
+        """Two compiles in empty caches give the same bytes; a third, with node gone, is answered by the cache.
+
+        Writing an entry removes those unused for 30 days, and only those.
+        """
         _needs_node()
         source = archive_bytes()
+        (tmp_path / "one" / "pyc").mkdir(parents=True)
+        stale, recent = tmp_path / "one" / "pyc" / "stale.zip", tmp_path / "one" / "pyc" / "recent.zip"
+        stale.write_bytes(b"")
+        recent.write_bytes(b"")
+        month = time.time() - 31 * 86_400
+        os.utime(stale, (month, month))
         made = []
         for name in ("one", "two"):
             monkeypatch.setenv("WHATMATTERS_CACHE", str(tmp_path / name))
             made.append(bytecode.compiled_zip(source, PYODIDE, "site-packages", 0))
-            assert len(list((tmp_path / name / "pyc").glob("*.zip"))) == 1
         assert made[0] is not None and made[0] == made[1]
+        assert len(list((tmp_path / "two" / "pyc").glob("*.zip"))) == 1
+        assert not stale.exists() and recent.exists()
         _no_node(monkeypatch)
         assert bytecode.compiled_zip(source, PYODIDE, "site-packages", 0) == made[0]
         assert bytecode.compiled_zip(source, PYODIDE, "site-packages", 2) is None  # other options: not cached

@@ -9,13 +9,15 @@ Each zip's `NAME.py` becomes a sourceless `NAME.pyc`; every other member stays a
 A compiled zip is cached under `~/.cache/whatmatters/pyc/` (`$XDG_CACHE_HOME`, or
 `$WHATMATTERS_CACHE` for another place), named by a hash of what went in: the source zip, the
 Pyodide release, the compile script and the options. So a build pays the ~3 s of Node once per
-change of the engine's code, and `mkdocs serve` rebuilds stay fast. Without `node` on PATH the
+change of the engine's code, and `mkdocs serve` rebuilds stay fast; entries unused for 30 days
+are removed when a new one is written. Without `node` on PATH the
 zips ship as source, with a warning: the answers are the same, the start is slower.
 Build-time code; the browser never imports it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -25,6 +27,7 @@ import pathlib
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 
 SCRIPT = pathlib.Path(__file__).with_name("pycompile.mjs")
@@ -33,6 +36,7 @@ SCRIPT = pathlib.Path(__file__).with_name("pycompile.mjs")
 STDLIB_OPTIMIZE = 2
 ENGINE_OPTIMIZE = 0
 WHERE = ("stdlib", "site-packages")
+PRUNE_DAYS = 30
 log = logging.getLogger(__name__)
 
 
@@ -70,13 +74,25 @@ def compiled_zip(source: bytes, pyodide_dir: pathlib.Path, where: str, optimize:
     if where not in WHERE:
         raise ValueError(f"where should be one of {WHERE}, not {where!r}")
     cached = cache_dir() / f"{cache_key(source, pyodide_dir, where, optimize)}.zip"
-    if not cached.is_file():
+    if cached.is_file():
+        os.utime(cached)  # in use: not pruned
+    else:
         node = shutil.which("node")
         if node is None:
             log.warning("whatmatters: node is not on PATH, so Python ships as source (slower start in the browser)")
             return None
         _compile(node, source, pyodide_dir, where, optimize, cached)
+        prune(cached.parent)
     return assemble(source, cached.read_bytes())
+
+
+def prune(directory: pathlib.Path, days: int = PRUNE_DAYS) -> None:
+    """Remove compiled zips nothing has used for `days` days (each change of the engine's code leaves one)."""
+    oldest = time.time() - days * 86_400
+    for path in directory.glob("*.zip"):
+        with contextlib.suppress(OSError):  # another build may have removed it first
+            if path.stat().st_mtime < oldest:
+                path.unlink()
 
 
 def _compile(
