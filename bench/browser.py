@@ -2,9 +2,11 @@
 
 For each run and each contender: a fresh context (empty HTTP cache) loads the page cold and
 waits for the first live answer; the same context loads it again (warm HTTP cache); for our
-site, an instant-navigation click to a second widget page follows. Long tasks come from a
-buffered PerformanceObserver; bytes from every finished response (raw body, and gzip -6 of
-the same file as GitHub Pages would send it).
+site, an instant-navigation click to a second widget page follows, and a fresh context meets the
+page as a reader scrolling down at reading pace would (`reader`). Long tasks come from a
+buffered PerformanceObserver, and who their time went to from Long Animation Frames
+(`attribute`: Material's bundle, our scripts, other scripts, rendering, the rest); bytes from
+every finished response (raw body, and gzip -6 of the same file as GitHub Pages would send it).
 """
 
 from __future__ import annotations
@@ -34,7 +36,23 @@ LONGTASKS = """
 window.__lt = [];
 new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lt.push(e.duration); })
   .observe({ type: "longtask", buffered: true });
+// Who the long frames' time went to (Long Animation Frames: scripts by file, then rendering).
+window.__loaf = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const end = e.startTime + e.duration;
+      window.__loaf.push({ duration: e.duration, render: e.renderStart ? end - e.renderStart : 0,
+        scripts: e.scripts.map((s) => ({ url: s.sourceURL, duration: s.duration,
+                                         forced: s.forcedStyleAndLayoutDuration })) });
+    }
+  }).observe({ type: "long-animation-frame", buffered: true });
+} catch {}
 """
+# Long-frame time by source: Material's bundle, our scripts (widget, embed), the page's inline
+# scripts and anything else run as script, rendering (style, layout, paint) outside scripts,
+# and the rest (HTML parsing, tasks with no script).
+SOURCES = (("material", "/assets/javascripts/"), ("ours", "/whatmatters/"))
 TIMEOUT = 120_000
 
 
@@ -121,6 +139,21 @@ def _answered(page: Any, ours: bool) -> None:
     )
 
 
+def attribute(frames: list[dict[str, Any]]) -> dict[str, float]:
+    """Sum long animation frames' time by source (see SOURCES); forced style/layout stays with its script."""
+    out = dict.fromkeys(("lf_total", "lf_material", "lf_ours", "lf_script", "lf_render", "lf_other"), 0.0)
+    for frame in frames:
+        out["lf_total"] += frame["duration"]
+        scripts = 0.0
+        for script in frame["scripts"]:
+            group = next((name for name, part in SOURCES if part in (script["url"] or "")), "script")
+            out[f"lf_{group}"] += script["duration"]
+            scripts += script["duration"]
+        out["lf_render"] += frame["render"]
+        out["lf_other"] += max(0.0, frame["duration"] - scripts - frame["render"])
+    return out
+
+
 def _now(page: Any) -> float:
     return float(page.evaluate("() => performance.now()"))
 
@@ -141,8 +174,10 @@ def visit(context: Any, root: pathlib.Path, url: str, ours: bool, throttle: bool
     answer = _now(page)
     time.sleep(0.2)
     long_tasks = page.evaluate("() => window.__lt")
+    frames = page.evaluate("() => window.__loaf")
     after = meter.total()
     out = {
+        **attribute(frames),
         "fcp": fcp,
         "answer": answer,
         "longtask_total": sum(long_tasks),
@@ -169,6 +204,31 @@ def visit(context: Any, root: pathlib.Path, url: str, ours: bool, throttle: bool
     return out
 
 
+# A reader scrolling from the top of the page half a screen at a time, this often (seconds).
+READING_STEP_S = 1.0
+
+
+def reader(context: Any, url: str) -> float:
+    """Ms from the cost widget reaching mid-screen to its first answer, for a reader scrolling down at
+    READING_STEP_S per half screen: what starting a widget before it shows saves a reader."""
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    top = "() => document.getElementById('wm-cost').getBoundingClientRect().top > innerHeight / 2"
+    while page.evaluate(top):
+        page.evaluate("() => window.scrollBy(0, innerHeight / 2)")
+        time.sleep(READING_STEP_S)
+    arrival = _now(page)
+    page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
+    before = page.inner_html("#wm-cost [data-wm-swap=result]")
+    page.fill("#wm-cost input[name=turns]", "7")
+    page.wait_for_function(
+        "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
+    )
+    answered = _now(page)
+    page.close()
+    return answered - arrival
+
+
 CONTENDERS = {
     "ours (cost widget)": ("/site/ai/", True),
     "floor (bare worker)": ("/floor/", False),
@@ -193,7 +253,12 @@ def measure(root: pathlib.Path, runs: int, skip: set[str], throttled: int) -> di
                 try:
                     cold = visit(context, root, base + path, ours)
                     warm = visit(context, root, base + path, ours)
-                    results[name].append({**cold, "warm": warm["answer"]})
+                    row = {**cold, "warm": warm["answer"]}
+                    if ours:  # cold again, in a fresh context, as a reader scrolling down would meet it
+                        context.close()
+                        context = browser.new_context()
+                        row["from_arrival"] = reader(context, base + path)
+                    results[name].append(row)
                 except Exception as error:
                     print(f"  {name} run {run + 1}: failed: {str(error).splitlines()[0]}", flush=True)
                 finally:
