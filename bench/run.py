@@ -14,12 +14,17 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 import browser
+import lighthouse as lh
 import peers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-LH_RUNS = int(os.environ.get("BENCH_LH_RUNS", "3"))
-LH_PAGES = os.environ.get("BENCH_LH_PAGES", "index.html ai/").split()
+# Lighthouse: every page of the built site unless BENCH_LH_PAGES names some ("/ ai/ embed/cost/"); guide pages BENCH_LH_RUNS times, embed pages BENCH_LH_EMBED_RUNS times.
+LH_RUNS = int(os.environ.get("BENCH_LH_RUNS", "5"))
+LH_EMBED_RUNS = int(os.environ.get("BENCH_LH_EMBED_RUNS", "3"))
+LH_PAGES = [p.strip("'\"").lstrip("/") for p in os.environ.get("BENCH_LH_PAGES", "").split()]
+# BENCH_ONLY=lighthouse: one build, then Lighthouse alone (no engine, browser or peers).
+ONLY = os.environ.get("BENCH_ONLY", "")
 # Material navigates instantly only to URLs its sitemap lists (scheme and host compared, not port).
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "http://127.0.0.1/site/"}
 
@@ -65,43 +70,34 @@ def engine_node(archive: pathlib.Path, stdlib: pathlib.Path, work: pathlib.Path)
 
 
 def lighthouse(root: pathlib.Path) -> dict[str, list[dict[str, float]]]:
-    results: dict[str, list[dict[str, float]]] = {page: [] for page in LH_PAGES}
-    env = {**os.environ, "CHROME_PATH": browser.CHROMIUM}
-    flags = "--headless=new " + " ".join(browser.ARGS)
-    with browser.serve(root) as base:
-        for _ in range(LH_RUNS):
-            for page in LH_PAGES:
-                cmd = [
-                    str(ROOT / "node_modules/.bin/lighthouse"),
-                    f"{base}/site/{page}",
-                    "--output=json",
-                    "--quiet",
-                    "--form-factor=mobile",
-                    f"--chrome-flags={flags}",
-                    "--only-categories=performance,accessibility,best-practices,seo",
-                ]
-                proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-                try:
-                    report = json.loads(proc.stdout)
-                except ValueError:
-                    print(f"  lighthouse {page}: failed: {proc.stderr.strip().splitlines()[-1:]}", flush=True)
-                    continue
-                cats = report["categories"]
-                audits = report["audits"]
-                results[page].append(
-                    {
-                        **{k: float(v["score"] or 0) for k, v in cats.items()},
-                        "bytes": float(audits["total-byte-weight"]["numericValue"]),
-                        "tbt": float(audits["total-blocking-time"]["numericValue"]),
-                    }
-                )
+    """Lighthouse on every page of the site under root/site/ (or BENCH_LH_PAGES), served gzipped as Pages does."""
+    pages = LH_PAGES or lh.site_pages(root / "site")
+    guide = [p for p in pages if not lh.is_embed(p)]
+    embeds = [p for p in pages if lh.is_embed(p)]
+    print(f"lighthouse x{LH_RUNS} on {len(guide)} guide pages, x{LH_EMBED_RUNS} on {len(embeds)} embed pages ...")
+    results = lh.run(root, guide, LH_RUNS) if guide and LH_RUNS else {}
+    if embeds and LH_EMBED_RUNS:
+        results |= lh.run(root, embeds, LH_EMBED_RUNS)
     return results
 
 
 def main() -> None:
     started = time.perf_counter()
+    import report
+
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp)
+        if ONLY == "lighthouse":  # the Lighthouse table alone, printed; RESULTS.md is left as it is
+            subprocess.run(
+                [str(ROOT / ".venv/bin/mkdocs"), "build", "-q", "--strict", "-d", str(work / "root" / "site")],
+                cwd=ROOT,
+                env=ENV,
+                check=True,
+            )
+            results = lighthouse(work / "root")
+            print(report.lighthouse_table(results, LH_RUNS, LH_EMBED_RUNS))
+            print(f"Lighthouse alone took {time.perf_counter() - started:,.0f} s.")
+            return
         print(f"mkdocs build x{RUNS} ...", flush=True)
         build_times, site = mkdocs_builds(work)
         from decision.build.archive import build_archive
@@ -116,15 +112,14 @@ def main() -> None:
         print(f"browser x{RUNS}, contenders interleaved ...", flush=True)
         skip = set(os.environ.get("BENCH_SKIP", "").split(",")) - {""}
         pages = browser.measure(root, RUNS, skip, int(os.environ.get("BENCH_THROTTLED_RUNS", "3")))
-        print(f"lighthouse x{LH_RUNS} on {', '.join(LH_PAGES)} ...", flush=True)
-        lh = lighthouse(root) if LH_RUNS else {}
+        results = lighthouse(root)
         sizes = {
             "python_stdlib.zip": (peers.PYODIDE / "python_stdlib.zip").stat().st_size,
             "trimmed": stdlib.stat().st_size,
         }
-    import report
-
-    text = report.render(build_times, node, pages, lh, sizes, RUNS, LH_RUNS, time.perf_counter() - started)
+    text = report.render(
+        build_times, node, pages, results, sizes, RUNS, (LH_RUNS, LH_EMBED_RUNS), time.perf_counter() - started
+    )
     print(text)
     (ROOT / "bench" / "RESULTS.md").write_text(report.wrap(text), encoding="utf-8")
 
