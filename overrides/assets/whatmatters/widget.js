@@ -398,7 +398,7 @@ class Widget {
     }
     this.setState("live");
     this.el.querySelector(".wm-toolbar").hidden = false;
-    if (how.share) this.share();
+    if (how.share) this.shareSoon();
     if (how.focus && !how.recordOnly) {
       const target = this.body.querySelector('[tabindex="-1"]');
       if (target) target.focus();
@@ -412,6 +412,20 @@ class Widget {
     for (const key of this.stateKeys) if (this.request[key] !== undefined) state[key] = this.request[key];
     const encoded = encodeState(state);
     return encoded.length <= this.maxState ? encoded : null;
+  }
+
+  // Write the slot after the next frame: history.replaceState makes Chromium lay the page out
+  // at once (to save the scroll position), which on top of the swap made one long task; after
+  // the frame the layout is done and the write is cheap. If the address moves meanwhile (Back,
+  // Forward, a link), the write is dropped and follow() shows what the address says.
+  shareSoon() {
+    if (this.sharing) return;
+    this.sharing = true;
+    const moves = addressMoves;
+    requestAnimationFrame(() => setTimeout(() => {
+      this.sharing = false;
+      if (addressMoves === moves) this.share();
+    }, 0));
   }
 
   // Write this widget's slot into the address, only while its own page is the current one.
@@ -556,7 +570,10 @@ function mountAll() {
 }
 
 // Back, Forward and links within the page: every widget shows what the address says.
+let addressMoves = 0;  // how often the reader moved the address (a pending share is then dropped)
+
 function followAddress() {
+  addressMoves++;
   for (const widget of widgets) widget.follow();
 }
 
