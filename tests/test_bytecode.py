@@ -9,10 +9,12 @@ That Pyodide runs these files and answers like CPython is tests/test_pyodide.py'
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import pathlib
 import shutil
+import subprocess
 import time
 import zipfile
 
@@ -79,6 +81,64 @@ class TestWhatTheSiteShips:
         engine, _ = shipped
         assert {i.date_time for z in shipped for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert {i.external_attr >> 16 for i in engine.infolist()} == {0o100644}
+
+
+LINES_PROBE = """
+import { readFileSync } from "node:fs";
+const { loadPyodide } = await import(process.argv[2]);
+const py = await loadPyodide({ stdLibURL: process.argv[3] });
+py.FS.mkdirTree("/engine");
+py.unpackArchive(new Uint8Array(readFileSync(process.argv[4])), "zip", { extractDir: "/engine" });
+process.stdout.write(py.runPython(`
+import json, sys, traceback, types
+sys.path.insert(0, "/engine")
+import decision.api, json.decoder
+def lines(code):
+    yield code.co_firstlineno, {line for _, _, line in code.co_lines()}
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            yield from lines(c)
+try:
+    json.loads("{")
+except ValueError as exc:
+    shown = traceback.format_exception(exc)
+json.dumps({
+    "stdlib": [list(ls) for first, ls in lines(json.decoder.JSONDecoder.raw_decode.__code__)],
+    "first": json.decoder.JSONDecoder.raw_decode.__code__.co_firstlineno,
+    "engine": [len(ls) for first, ls in lines(decision.api.handle.__code__)],
+    "traceback": shown,
+})
+`));
+process.exit(0);
+"""
+
+
+class TestLineTables:
+    def test_the_stdlib_keeps_def_lines_and_the_engine_every_line(self, tmp_path: pathlib.Path, shipped) -> None:
+        """In the stdlib every instruction reports its function's def line, so a traceback still names
+        file, function and line; the engine's code keeps a line for each statement."""
+        engine, stdlib = shipped
+        for name, z in (("engine.zip", engine), ("stdlib.zip", stdlib)):
+            assert z.filename is not None
+            shutil.copyfile(z.filename, tmp_path / name)
+        (tmp_path / "probe.mjs").write_text(LINES_PROBE, encoding="utf-8")
+        proc = subprocess.run(
+            [
+                "node",
+                str(tmp_path / "probe.mjs"),
+                (PYODIDE / "pyodide.mjs").as_uri(),
+                str(tmp_path / "stdlib.zip"),
+                str(tmp_path / "engine.zip"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        seen = json.loads(proc.stdout)
+        assert seen["stdlib"] == [[seen["first"]]]
+        assert max(seen["engine"]) > 3
+        assert f'json/decoder.py", line {seen["first"]}, in raw_decode' in "".join(seen["traceback"])
 
 
 class TestCompiling:

@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
-import pytest
+import html
 
-from decision.formatting import requests, share
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_gate_hostile import hostile_strings
+
+from decision.formatting import esc, requests, share
+
+
+def test_esc_is_html_escape() -> None:
+    """The one escaper gives what `html.escape(text, quote=True)` gives, on every hostile string and more."""
+    texts = [*hostile_strings(), "&amp;<>\"'", "'\"", "&#x27;", "a&&b", "<<script>>", "", "\u2028&\x00", 12.5, None]
+    assert sum("&" in str(t) or "<" in str(t) or "'" in str(t) for t in texts) > 20
+    for text in texts:
+        assert esc(text) == html.escape(str(text), quote=True)
+
+
+@given(st.text(alphabet=st.sampled_from("&<>\"'#;x27amp \x00\u00e9"), max_size=40) | st.text())
+def test_esc_is_html_escape_on_any_text(text: str) -> None:
+    assert esc(text) == html.escape(text, quote=True)
+
+
+def test_the_engine_never_imports_html() -> None:
+    """No runtime module imports `html` (it brings `html.entities` into the browser's stdlib zip)."""
+    from decision.build.archive import PACKAGE_DIR, RUNTIME_MODULES
+
+    for name in RUNTIME_MODULES:
+        source = (PACKAGE_DIR / name).read_text(encoding="utf-8")
+        assert "import html" not in source and "from html" not in source, name
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,15 @@
 """A standard library trimmed to what the engine imports inside Pyodide, and a lock file without packages.
 
 Pyodide's `python_stdlib.zip` is 2.5 MB; the engine, Pyodide's own start-up and
-`unpackArchive` read 135 of its files (traced inside Pyodide by `bench/engine_node.mjs --trace`
+`unpackArchive` read 133 of its files (traced inside Pyodide by `bench/engine_node.mjs --trace`
 or `tests/pyodide_runner.mjs` while answering the whole differential corpus; the modules
 Python has frozen into its binary, such as os, io, site and importlib's bootstrap, name a file
-in the zip but never read it, so they are left out). The worker loads the trimmed zip with
+in the zip but never read it, so they are left out). Pyodide's own start reads 125 of them
+(asyncio for its event loop, ast and tokenize to run code, shutil and zipfile for packages,
+inspect, typing, dataclasses...), `unpackArchive` one (encodings/cp437.py, for zip member
+names), and the engine 7: datetime, decimal, difflib, numbers and tomllib's three. The engine
+escapes HTML itself (decision.formatting.esc) because `import html` would add html.entities
+(25 KB deflated). The worker loads the trimmed zip with
 `loadPyodide({stdLibURL})` and the lock file inline (`lockFileContents`), so a reader skips
 most of the 2.5 MB and the 119 KB `pyodide-lock.json`. `make test` runs the differential
 corpus on this runtime and checks KEEP against a trace on the full stdlib.
@@ -20,7 +25,7 @@ import pathlib
 import zipfile
 from typing import Any
 
-from .bytecode import STDLIB_OPTIMIZE, compiled_zip
+from .bytecode import STDLIB_LINES, STDLIB_OPTIMIZE, compiled_zip
 
 # Names inside python_stdlib.zip; regenerate with `make bench` (bench/trace.json) after the engine
 # starts importing another stdlib module (tests/test_pyodide.py fails until then).
@@ -102,8 +107,6 @@ KEEP = (
     "functools.py",
     "glob.py",
     "heapq.py",
-    "html/__init__.py",
-    "html/entities.py",
     "importlib/__init__.py",
     "importlib/_abc.py",
     "importlib/abc.py",
@@ -188,7 +191,7 @@ def write_trimmed_stdlib(
     """
     data = trimmed_stdlib_bytes(full_zip)
     if pyodide_dir is not None:
-        data = compiled_zip(data, pyodide_dir, "stdlib", STDLIB_OPTIMIZE) or data
+        data = compiled_zip(data, pyodide_dir, "stdlib", STDLIB_OPTIMIZE, STDLIB_LINES) or data
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
     target.write_bytes(data)
