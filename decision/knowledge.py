@@ -6,6 +6,7 @@ flows, AI advice, price sets and widgets, with the little logic that belongs to 
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -154,10 +155,16 @@ class Strategy:
 
 @dataclass(frozen=True)
 class Pattern:
+    """A suspicious pattern; its regex (case-insensitive) is compiled when the screener first reads it."""
+
     id: str
     name: str
-    regex: re.Pattern[str]
+    source: str
     why: str
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.source, re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import pathlib
 import re
+import sys
 from collections.abc import Mapping
 
 from .errors import DataError
@@ -37,6 +38,7 @@ from .reading import TableReader, conditions, read_toml, unique
 from .request import RENDER_OPTIONS
 
 DATA_DIR = pathlib.Path(__file__).with_name("data")
+BROWSER = sys.platform == "emscripten"  # Pyodide
 
 
 def _verdicts(base: pathlib.Path) -> dict[str, Verdict]:
@@ -240,11 +242,17 @@ def _ai(base: pathlib.Path) -> AiAdvice:
     context = unique(file, _strategies(top, "context_strategy"))
     patterns = []
     for p in top.tables("pattern"):
-        try:
-            regex = re.compile(p.get("regex", "str"), re.IGNORECASE)
-        except re.error as exc:
-            raise p.fail(f"regex does not compile ({exc})") from None
-        patterns.append(Pattern(p.get("id", "str"), p.get("name", "str"), regex, p.get("why", "str")))
+        pattern = Pattern(p.get("id", "str"), p.get("name", "str"), p.get("regex", "str"), p.get("why", "str"))
+        # Compiling all of them takes 60-200 ms in Pyodide, paid by every widget's first answer
+        # though only the screener reads them. The browser runs data the site's build loaded
+        # on CPython, which refused any pattern that does not compile, so there it waits for
+        # the screener's first use (the `regex` property).
+        if not BROWSER:
+            try:
+                pattern.regex  # noqa: B018 (compiled now, so a bad pattern names its file)
+            except re.error as exc:
+                raise p.fail(f"regex does not compile ({exc})") from None
+        patterns.append(pattern)
     unique(file, patterns)
     defences = []
     for d in top.tables("defence"):
