@@ -169,15 +169,16 @@ class TestCompiling:
         assert bytecode.compiled_zip(source, PYODIDE, "site-packages", 2) is None  # other options: not cached
 
     def test_the_cache_key_follows_every_input(self) -> None:
-        """Another source, place or optimisation level is another cache entry."""
+        """Another source, place, optimisation level or line table is another cache entry."""
         key = bytecode.cache_key(b"zip", PYODIDE, "stdlib", 2)
         assert key == bytecode.cache_key(b"zip", PYODIDE, "stdlib", 2)
         others = {
             bytecode.cache_key(b"zip2", PYODIDE, "stdlib", 2),
             bytecode.cache_key(b"zip", PYODIDE, "site-packages", 2),
             bytecode.cache_key(b"zip", PYODIDE, "stdlib", 0),
+            bytecode.cache_key(b"zip", PYODIDE, "stdlib", 2, "def"),
         }
-        assert key not in others and len(others) == 3
+        assert key not in others and len(others) == 4
 
     def test_without_node_the_site_ships_source_and_says_so(
         self, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
@@ -212,6 +213,8 @@ class TestCompiling:
         assert list((tmp_path / "cache" / "pyc").glob("*")) == []
 
     def test_where_is_checked(self) -> None:
-        """Only the two places Pyodide imports from are accepted."""
+        """Only the two places Pyodide imports from, and the two kinds of line table, are accepted."""
         with pytest.raises(ValueError):
             bytecode.compiled_zip(b"", PYODIDE, "elsewhere", 0)
+        with pytest.raises(ValueError):
+            bytecode.compiled_zip(b"", PYODIDE, "stdlib", 0, "none")
