@@ -11,7 +11,13 @@ Pages leaves them alone.
 mobile) `runs` times on every page, pages interleaved run by run, and returns per page the
 four category scores, TBT, LCP, CLS, FCP, Speed Index and the bytes transferred.
 `python bench/lighthouse.py SITE_DIR [PAGE...]` runs it on a built site (one run unless
-BENCH_LH_RUNS says otherwise) and prints the table and each page's main findings.
+BENCH_LH_RUNS says otherwise), prints each run's figures and the first run's performance audits
+that lose points, and keeps the JSON reports in BENCH_LH_KEEP (default /tmp/lighthouse-reports).
+
+With Chromium 156, Lighthouse 12.2.3 cannot read part of the trace ("frame_sequence"): the
+diagnostic audits largest-contentful-paint-element, layout-shifts, render-blocking-resources,
+prioritize-lcp-image, lcp-lazy-loaded and non-composited-animations report an error. None of
+them is scored; the metrics and the four category scores are computed as usual.
 """
 
 from __future__ import annotations
@@ -185,3 +191,7 @@ if __name__ == "__main__":
                 f" seo {row['seo']:.2f} tbt {row['tbt']:.0f} lcp {row['lcp']:.0f} fcp {row['fcp']:.0f} si {row['si']:.0f}"
                 f" cls {row['cls']:.3f} KiB {row['bytes'] / 1024:.0f}"
             )
+        report = keep / ((page.strip("/").replace("/", "_") or "index") + ".1.json")
+        if report.is_file():
+            for finding in findings(json.loads(report.read_text(encoding="utf-8"))):
+                print(f"    {finding}")
