@@ -6,6 +6,8 @@
     root/engine.zip         the engine archive; root/stdlib.zip the trimmed stdlib
     root/floor/             a module worker: loadPyodide(), unpack the engine, one request
     root/floor-trim/        the same on the trimmed stdlib + a lock file without packages
+    root/floor-ours/        the same on exactly the files our site ships: its byte-compiled trimmed
+                            stdlib and engine (root/ours-runtime/), its lock inline in the worker
     root/pyscript-page/     PyScript, main thread, <script type="py"> doing the same
     root/mdexec/            a minimal MkDocs site with markdown-exec's pyodide fence doing the same
 
@@ -36,8 +38,9 @@ self.onmessage = async (event) => {
     options.stdLibURL = "/stdlib.zip";
     options.lockFileContents = fetch("/lock.json").then((r) => r.text());
   }
+  OURS
   const pyodide = await loadPyodide(options);
-  const bytes = new Uint8Array(await (await fetch("/engine.zip")).arrayBuffer());
+  const bytes = new Uint8Array(await (await fetch(ENGINE)).arrayBuffer());
   pyodide.unpackArchive(bytes, "zip", { extractDir: pyodide.runPython("import site; site.getsitepackages()[0]") });
   const handle = pyodide.runPython("import json\\nfrom decision.api import handle as h\\nlambda t: json.dumps(h(json.loads(t)))");
   self.postMessage(JSON.parse(handle(JSON.stringify(request))));
@@ -97,9 +100,12 @@ def lay_out(root: pathlib.Path, site: pathlib.Path, archive: pathlib.Path, stdli
     shutil.copyfile(stdlib, root / "stdlib.zip")
     info = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
     (root / "lock.json").write_text(json.dumps({"info": info, "packages": {}}), encoding="utf-8")
-    for name, trimmed in (("floor", "false"), ("floor-trim", "true")):
+    engine, ours = _our_runtime(root, site)
+    for name, trimmed in (("floor", "false"), ("floor-trim", "true"), ("floor-ours", "false")):
         (root / name).mkdir()
-        (root / name / "worker.js").write_text(FLOOR_WORKER.replace("/floor/", f"/{name}/"), encoding="utf-8")
+        worker = FLOOR_WORKER.replace("OURS", ours if name == "floor-ours" else "")
+        worker = worker.replace("ENGINE", json.dumps(engine if name == "floor-ours" else "/engine.zip"))
+        (root / name / "worker.js").write_text(worker, encoding="utf-8")
         page = FLOOR_PAGE.replace("REQUEST", json.dumps(request)).replace("TRIMMED", trimmed)
         (root / name / "index.html").write_text(
             page.replace("/floor/worker.js", f"/{name}/worker.js"), encoding="utf-8"
@@ -109,6 +115,25 @@ def lay_out(root: pathlib.Path, site: pathlib.Path, archive: pathlib.Path, stdli
     (root / "pyscript-page" / "index.html").write_text(PYSCRIPT_PAGE.replace("CODE", code), encoding="utf-8")
     _mdexec(root, code)
     return request
+
+
+def _our_runtime(root: pathlib.Path, site: pathlib.Path) -> tuple[str, str]:
+    """Copy the engine and stdlib the built site ships (its runtime manifest names them) to
+    root/ours-runtime/; return the engine's URL and the worker lines that load that stdlib and
+    pass the site's lock inline, as our worker does."""
+    home = site / "assets" / "whatmatters"
+    manifests = sorted(home.glob("runtime.*.json"))
+    assert len(manifests) == 1, f"expected one runtime manifest in {home}, found {len(manifests)}"
+    manifest = json.loads(manifests[0].read_text(encoding="utf-8"))
+    dest = root / "ours-runtime"
+    dest.mkdir()
+    for part in ("engine", "stdlib"):
+        source = home / manifest[part]["url"]
+        shutil.copyfile(source, dest / source.name)
+    engine = "/ours-runtime/" + pathlib.PurePosixPath(manifest["engine"]["url"]).name
+    stdlib = "/ours-runtime/" + pathlib.PurePosixPath(manifest["stdlib"]["url"]).name
+    lock = json.dumps(manifest["pyodide"]["lock"])
+    return engine, f"options.stdLibURL = {json.dumps(stdlib)};\n  options.lockFileContents = {lock};"
 
 
 def _mdexec(root: pathlib.Path, code: str) -> None:

@@ -63,6 +63,7 @@ def render(
             continue
         r = [_m(ours, key) / _m(rows, key) for key in ("first_usable", "answer", "warm", "bytes_answer_gz")]
         out.append(f"| {name} | {r[0]:.3f} | {r[1]:.2f} | {r[2]:.2f} | {r[3]:.2f} |")
+    out += _browser_extra(pages)
     out += [
         "",
         "## Engine inside Pyodide (Node 20, npm pyodide, 1,000 requests cycled from the differential corpus)",
@@ -92,6 +93,31 @@ def render(
     if lh:
         out.append(lighthouse_table(lh, *lh_runs))
     return "\n".join(out) + "\n"
+
+
+def _browser_extra(pages: dict[str, list[dict[str, float]]]) -> list[str]:
+    """Who the cold visit's long animation frames went to, and the scrolling reader's wait (bench/browser.py)."""
+    out = [
+        "",
+        "Long animation frames of the cold visit, by source (medians): Material's bundle, our scripts"
+        " (widget, embed), other scripts (inline, peers' own), rendering outside scripts, the rest (parsing, tasks with no script):",
+        "",
+        "| contender | long frames total | Material | ours | other scripts | rendering | rest |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    keys = ("lf_total", "lf_material", "lf_ours", "lf_script", "lf_render", "lf_other")
+    for name, rows in pages.items():
+        if rows and "lf_total" in rows[0]:
+            out.append(f"| {name} | " + " | ".join(_ms(_m(rows, key)) for key in keys) + " |")
+    arrival = [r["from_arrival"] for rows in pages.values() for r in rows if "from_arrival" in r]
+    if arrival:
+        out += [
+            "",
+            "Reader scrolling down half a screen a second from the top (fresh context, cold): the cost widget's"
+            f" answer came {_ms(med(arrival))} after the widget reached mid-screen"
+            f" (median of {len(arrival)}; runs: {', '.join(_ms(a) for a in arrival)}).",
+        ]
+    return out
 
 
 def lighthouse_table(lh: dict[str, list[dict[str, float]]], runs: int, embed_runs: int) -> str:
