@@ -97,3 +97,31 @@ def test_a_reader_reaching_for_a_far_widget_starts_it(far, event: str) -> None:
     page.wait_for_function("id => document.getElementById(id).dataset.wmState !== 'static'", arg=WIDGET)
     assert below_by(page) > 2, "the page scrolled: the start wasn't the reader's intent"
     assert page.get_attribute(f"#{WIDGET}", "data-wm-state") in ("loading", "live")
+
+
+def test_a_widget_just_below_the_fold_waits_for_the_reader_to_scroll(chromium, base: str) -> None:
+    """At load only a widget in view starts: one a quarter screen below the fold fetches nothing
+    until the reader scrolls, and then starts while still out of sight."""
+    probe = chromium.new_context(viewport=VIEWPORT)
+    try:
+        page = probe.new_page()
+        page.goto(base + PAGE, wait_until="load")
+        top = float(page.evaluate("id => document.getElementById(id).getBoundingClientRect().top + scrollY", WIDGET))
+    finally:
+        probe.close()
+    context = chromium.new_context(viewport={"width": VIEWPORT["width"], "height": round(top / 1.25)})
+    log = watch(context, base)
+    try:
+        page = context.new_page()
+        page.goto(base + PAGE, wait_until="load")
+        page.evaluate(SETTLED_JS)
+        assert 0.1 < below_by(page) < 0.4, "the test needs the widget a quarter screen below the fold"
+        page.wait_for_timeout(500)
+        assert runtime_requests(log) == {}, "Python was fetched at load for a widget out of view"
+        page.mouse.wheel(0, 10)
+        page.wait_for_function("id => document.getElementById(id).dataset.wmState !== 'static'", arg=WIDGET)
+        assert below_by(page) > 0, "the widget started only once it was visible"
+        wait_requested(page, log, "worker.js")
+        assert log.errors == []
+    finally:
+        context.close()

@@ -13,10 +13,11 @@ const MANIFEST_URL = new URL("runtime.json", import.meta.url);
 // Loading gives up after this long without any progress, however long the whole load takes.
 const STALL_MS = 20000;
 const TYPING_DELAY_MS = 250;
-// A widget starts loading Python once it comes within half a screen of the viewport, so the
-// download is under way before the reader reaches it; a reader who never comes near a widget
-// downloads none of it. (A whole screen would start it at load on pages whose first widget
-// sits just below the fold, as on Later, for readers who may never scroll there.)
+// A page that has just loaded starts only the widgets in view. Once the reader scrolls, a
+// widget starts as it comes within half a screen of the viewport, so the download is under way
+// before the reader reaches it; a reader who never comes near a widget downloads none of it,
+// and one who opens a page with a widget just below the fold (Embed on a phone) pays nothing
+// until they scroll toward it.
 const NEAR_MARGIN = "50% 0px";
 // Signs that a reader is about to use a widget; any of them starts it at once.
 const INTENT_EVENTS = ["pointerenter", "pointerdown", "touchstart", "focusin"];
@@ -258,16 +259,23 @@ class Widget {
     }
     const saved = addressSlots().get(this.key);
     if (saved !== undefined) { this.start(saved); return; }
+    const watch = (rootMargin) => {
+      const seen = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) go(); },
+                                            { rootMargin });
+      seen.observe(this.el);
+      return seen;
+    };
+    const scrolled = () => { observer.disconnect(); observer = watch(NEAR_MARGIN); };
     const go = () => {
       observer.disconnect();
+      window.removeEventListener("scroll", scrolled);
       for (const type of INTENT_EVENTS) this.el.removeEventListener(type, go);
       if (this.started) return;
       if (navigator.connection && navigator.connection.saveData && !(runtime && runtime.live)) this.offer();
       else this.start(null);
     };
-    const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) go(); },
-                                              { rootMargin: NEAR_MARGIN });
-    observer.observe(this.el);
+    let observer = watch("0px");
+    window.addEventListener("scroll", scrolled, { once: true, passive: true });
     for (const type of INTENT_EVENTS) this.el.addEventListener(type, go, { passive: true });
   }
 
