@@ -191,6 +191,28 @@ class TestOutput:
         assert dialogs
         assert [p for p in dialogs if 'role="dialog" aria-label="Search"' not in p.read_text(encoding="utf-8")] == []
 
+    def test_palette_switching_restyles_nothing_at_load(self, built_site: Build) -> None:
+        """Material's bundle still sets data-md-color-switching on <body> at load, but no rule of the
+        built palette stylesheet names it, so setting and clearing it restyle nothing."""
+        stylesheets = built_site.site / "assets" / "stylesheets"
+        bundle = next((built_site.site / "assets" / "javascripts").glob("bundle.*.min.js"))
+        assert 'setAttribute("data-md-color-switching"' in bundle.read_text(encoding="utf-8")
+        palette = [p.read_text(encoding="utf-8") for p in stylesheets.glob("palette.*.css")]
+        assert palette and all("--md-" in css and "data-md-color-switching" not in css for css in palette)
+
+    def test_the_palette_rule_goes_and_nothing_else(self, tmp_path: pathlib.Path) -> None:
+        """The rule is removed whole, first or later in the file; its neighbours stay byte for byte."""
+        rule = "[data-md-color-switching] *,[data-md-color-switching] :after{transition-duration:0s!important}"
+        sheets = tmp_path / "assets" / "stylesheets"
+        sheets.mkdir(parents=True)
+        (sheets / "palette.abc.min.css").write_text(f"a{{color:red}}{rule}b{{color:blue}}", encoding="utf-8")
+        (sheets / "palette.def.min.css").write_text(f"{rule}\nc{{x:y}}", encoding="utf-8")
+        (sheets / "main.abc.min.css").write_text(rule, encoding="utf-8")
+        assert publish.calm_palette_switch(tmp_path) == 2
+        assert (sheets / "palette.abc.min.css").read_text(encoding="utf-8") == "a{color:red}b{color:blue}"
+        assert (sheets / "palette.def.min.css").read_text(encoding="utf-8") == "\nc{x:y}"
+        assert (sheets / "main.abc.min.css").read_text(encoding="utf-8") == rule
+
     def test_every_hashed_asset_referenced_exists(self, built_site: Build) -> None:
         """Every file a widget page names (theme, widget script, worker, manifest, Pyodide, engine) is there."""
         site = built_site.site
