@@ -135,6 +135,8 @@ def test_throttled_network_goes_live(fresh, base: str, gate_figure) -> None:
         f"400 KB/s: live after {took:.0f} s (stall limit 20 s), {len(progress)} progress updates, last {last!r}",
     )
     assert len(progress) > 10, "the widget showed no download progress"
+    done, whole = re.fullmatch(r"Loading Python… ([\d.]+) of ([\d.]+) MB", last).groups()
+    assert done == whole, "the progress never reached the total it announced"
     assert log.errors == [] and log.foreign == []
 
 

@@ -106,5 +106,9 @@ def write_runtime(
         "stdlib": {"url": f"stdlib/{stdlib.name}", "bytes": stdlib.stat().st_size},
     }
     manifest["total_bytes"] = manifest["engine"]["bytes"] + pyodide_bytes + manifest["stdlib"]["bytes"]
+    # What the worker's progress counts: the files fetched with fetch(). Pyodide's two .mjs files
+    # arrive as module imports, which no fetch sees.
+    wasm = (pyodide_dir / "pyodide.asm.wasm").stat().st_size
+    manifest["fetched_bytes"] = manifest["engine"]["bytes"] + wasm + manifest["stdlib"]["bytes"]
     (home / "runtime.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest

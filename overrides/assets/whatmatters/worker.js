@@ -16,8 +16,18 @@ const realFetch = self.fetch.bind(self);
 // body: Pyodide gets the browser's own Response, which is what lets the browser keep the wasm it
 // compiled in its code cache for the next visit (a Response rebuilt around a counting stream has
 // no URL, and nothing of it is cached).
+// Progress goes to the page at most every PROGRESS_MS (and at the end of each file): a message per
+// network chunk was thousands of small tasks on the page's main thread on a slow line.
+const PROGRESS_MS = 100;
 function counting(total) {
   let loaded = 0;
+  let told = 0;
+  const tell = (force) => {
+    const now = performance.now();
+    if (!force && now - told < PROGRESS_MS) return;
+    told = now;
+    self.postMessage({ type: "progress", loaded, total });
+  };
   return async (input, init) => {
     let response;
     try {
@@ -31,8 +41,9 @@ function counting(total) {
     (async () => {
       for (let part = await reader.read(); !part.done; part = await reader.read()) {
         loaded += part.value.byteLength;
-        self.postMessage({ type: "progress", loaded, total });
+        tell(false);
       }
+      tell(true);
     })().catch(() => {}); // a body that breaks off fails its reader, Pyodide or the engine fetch, which report it
     return response;
   };
@@ -47,7 +58,7 @@ async function init(manifestUrl, build) {
   const manifest = await manifestResponse.json();
   if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
-  self.fetch = counting(manifest.total_bytes);
+  self.fetch = counting(manifest.fetched_bytes);
   // The engine downloads while Pyodide starts; it is checked against the hash the build recorded
   // before Python sees a byte of it. A 404 or a wrong hash ends the start at once (Promise.all).
   const engine = self
