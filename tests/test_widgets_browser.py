@@ -229,6 +229,29 @@ class TestPlan:
         assert canon(page, wid) == canon(page, html=engine(page, wid, signals=signals)["html"])
         assert clean.errors == [] and clean.foreign == []
 
+    def test_a_committed_value_is_answered_without_the_typing_pause(self, tour: Tour, clean: BrowserLog) -> None:
+        """Typing waits for a pause before asking; a select's change (or Enter, Tab) asks at once."""
+        page, wid = tour.open("decide/"), "wm-plan"
+        wait_state(page, wid, "live")
+        spy = """() => { window.__wmDelays = []; const real = window.setTimeout;
+          window.setTimeout = (fn, ms, ...rest) => { window.__wmDelays.push(ms ?? 0); return real(fn, ms, ...rest); }; }"""
+        page.evaluate(spy)
+        page.select_option(f"#{wid} [data-wm-key='signals.paid_api']", "yes")
+        saved(page, wid, signals={"paid_api": True})
+        # A select fires "input" (a pause is scheduled) and then "change", which must not schedule another.
+        assert page.evaluate("window.__wmDelays").count(250) == 1, "a select's change waited for the typing pause"
+        page.evaluate("() => { window.__wmDelays = []; }")
+        page.fill(f"#{wid} [data-wm-key='signals.users']", "5000")
+        saved(page, wid, signals={"paid_api": True, "users": 5000})
+        assert 250 in page.evaluate("window.__wmDelays"), "typing no longer waits for a pause"
+        page.evaluate("() => { window.__wmDelays = []; }")
+        page.fill(f"#{wid} [data-wm-key='signals.db_cpu']", "85")
+        page.evaluate("() => { window.__wmDelays = []; }")
+        page.press(f"#{wid} [data-wm-key='signals.db_cpu']", "Tab")
+        saved(page, wid, signals={"paid_api": True, "users": 5000, "db_cpu": 85})
+        assert 250 not in page.evaluate("window.__wmDelays"), "a value committed with Tab waited for the typing pause"
+        assert clean.errors == [] and clean.foreign == []
+
 
 @pytest.mark.parametrize("model, input_tokens, output_tokens, per_day", cost_cases())
 class TestCost:

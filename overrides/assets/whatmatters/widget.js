@@ -511,14 +511,15 @@ class Widget {
         next = withPath(next, input.dataset.wmKey, value === undefined ? getPath(this.base, input.dataset.wmKey) : value);
       }
       for (const key of (form.dataset.wmClears || "").split(" ").filter(Boolean)) next = withPath(next, key, undefined);
-      // Focus leaving a field fires "change" with nothing typed since the last answer: ask nothing.
-      // (Anything typed is always answered, even when it reads as the request already shown.)
+      // Focus leaving a field fires "change" with nothing typed since the last answer: ask nothing,
+      // not even what the form clears (a tick made since would be lost). Anything typed is always
+      // answered, even when it reads as the request already shown.
       const typed = this.typed;
       this.typed = false;
-      if (!typed && JSON.stringify(next) === JSON.stringify(this.request)) return;
+      if (!typed) return;
       this.request = next;
       this.refresh({ partial: true, focus: false });
-    }, TYPING_DELAY_MS);
+    }, event.type === "change" ? 0 : TYPING_DELAY_MS); // a committed value (Enter, Tab, a select) needs no pause
   }
 
   // "Copied" shows under the toolbar and, through the status's aria-live, is read out; emptied
