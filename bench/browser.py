@@ -137,6 +137,7 @@ def _answered(page: Any, ours: bool) -> None:
     page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
     before = page.inner_html("#wm-cost [data-wm-swap=result]")
     page.fill("#wm-cost input[name=turns]", "7")
+    page.press("#wm-cost input[name=turns]", "Tab")  # the reader commits the value (no typing pause)
     page.wait_for_function(
         "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
     )
@@ -224,6 +225,7 @@ def reader(context: Any, url: str) -> float:
     page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
     before = page.inner_html("#wm-cost [data-wm-swap=result]")
     page.fill("#wm-cost input[name=turns]", "7")
+    page.press("#wm-cost input[name=turns]", "Tab")  # the reader commits the value (no typing pause)
     page.wait_for_function(
         "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
     )
