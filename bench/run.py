@@ -45,18 +45,32 @@ def mkdocs_builds(work: pathlib.Path) -> tuple[list[float], pathlib.Path]:
     return times, site
 
 
-def engine_node(archive: pathlib.Path, stdlib: pathlib.Path, work: pathlib.Path) -> dict[str, list[dict[str, float]]]:
+def shipped(site: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
+    """The byte-compiled engine archive and trimmed stdlib zip the built site ships."""
+    home = site / "assets" / "whatmatters"
+    return next((home / "engine").glob("*.zip")), next((home / "stdlib").glob("*.zip"))
+
+
+def engine_node(
+    archive: pathlib.Path, stdlib: pathlib.Path, work: pathlib.Path, site: pathlib.Path
+) -> dict[str, list[dict[str, float]]]:
     sys.path.insert(0, str(ROOT / "tests"))
     import corpus
 
     requests = work / "requests.json"
     requests.write_text(json.dumps(corpus.REQUESTS + corpus.NOT_OBJECTS), encoding="utf-8")
-    out: dict[str, list[dict[str, float]]] = {"full stdlib": [], "trimmed stdlib": []}
+    out: dict[str, list[dict[str, float]]] = {"full stdlib": [], "trimmed stdlib": [], "shipped (.pyc)": []}
+    site_archive, site_stdlib = shipped(site)
+    variants = (
+        ("full stdlib", archive, []),
+        ("trimmed stdlib", archive, ["--stdlib", str(stdlib)]),
+        ("shipped (.pyc)", site_archive, ["--stdlib", str(site_stdlib)]),
+    )
     digests = set()
     for run in range(RUNS):
-        for name, extra in (("full stdlib", []), ("trimmed stdlib", ["--stdlib", str(stdlib)])):
+        for name, engine, extra in variants:
             trace = ["--trace", str(ROOT / "bench" / "trace.json")] if run == 0 and not extra else []
-            cmd = ["node", str(ROOT / "bench/engine_node.mjs"), str(archive), str(requests), *extra, *trace]
+            cmd = ["node", str(ROOT / "bench/engine_node.mjs"), str(engine), str(requests), *extra, *trace]
             proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
             if proc.returncode != 0:
                 print(f"  engine {name} run {run + 1}: failed: {proc.stderr.strip().splitlines()[-1:]}", flush=True)
@@ -105,8 +119,8 @@ def main() -> None:
 
         archive = build_archive(work / "engine")
         stdlib = write_trimmed_stdlib(peers.PYODIDE / "python_stdlib.zip", work / "stdlib")
-        print(f"engine in Node x{RUNS} (full and trimmed stdlib, interleaved) ...", flush=True)
-        node = engine_node(archive, stdlib, work)
+        print(f"engine in Node x{RUNS} (full, trimmed and shipped stdlib, interleaved) ...", flush=True)
+        node = engine_node(archive, stdlib, work, site)
         root = work / "root"
         peers.lay_out(root, site, archive, stdlib)
         print(f"browser x{RUNS}, contenders interleaved ...", flush=True)
@@ -116,6 +130,7 @@ def main() -> None:
         sizes = {
             "python_stdlib.zip": (peers.PYODIDE / "python_stdlib.zip").stat().st_size,
             "trimmed": stdlib.stat().st_size,
+            "shipped": shipped(site)[1].stat().st_size,
         }
     text = report.render(
         build_times, node, pages, results, sizes, RUNS, (LH_RUNS, LH_EMBED_RUNS), time.perf_counter() - started
