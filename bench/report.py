@@ -167,7 +167,7 @@ def wrap(table: str) -> str:
     mdexec = _version([str(ROOT / ".venv/bin/python"), "-c", probe])
     machine = (
         f"- machine: {platform.machine()}, {os.cpu_count()} CPU cores, {platform.platform()}; "
-        f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (cores shared with other work, so times are noisy; contenders interleaved run by run)\n"
+        f'load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (contenders interleaved run by run; "Runs" below says what else shared the cores)\n'
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC\n"
         f"- versions: {_version(['/usr/bin/chromium', '--version'])}; node {_version(['node', '--version'])}; "
         f"pyodide {pkg('pyodide')}; @pyscript/core {pkg('@pyscript/core')}; lighthouse {pkg('lighthouse')}; "
