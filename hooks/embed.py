@@ -18,4 +18,6 @@ from decision.build.embed import write_embeds
 def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
     palette = config.theme.get("palette") or [{}]
     first = palette[0] if isinstance(palette, list) else palette
-    write_embeds(pathlib.Path(config.site_dir), first.get("primary", "indigo"), first.get("accent", "amber"))
+    write_embeds(
+        pathlib.Path(config.site_dir), first.get("primary", "indigo"), first.get("accent", "amber"), config.site_url
+    )

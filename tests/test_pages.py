@@ -248,6 +248,19 @@ class TestOutput:
     def test_robots_sitemap_and_canonical_follow_site_url(self, built_site: Build) -> None:
         check_address(built_site.site, "https://whatmatterswhen.dev/")
 
+    def test_embed_pages_without_an_address_ask_not_to_be_indexed(
+        self, built_site: Build, tmp_path: pathlib.Path
+    ) -> None:
+        """Built without site_url there is no address to name: every embed page carries noindex instead."""
+        from decision.build.embed import write_embeds
+
+        site = tmp_path / "site"
+        shutil.copytree(built_site.site, site)
+        names = write_embeds(site)
+        for name in names:
+            text = (site / "embed" / name / "index.html").read_text(encoding="utf-8")
+            assert '<meta name="robots" content="noindex">' in text and 'rel="canonical"' not in text, name
+
 
 def check_address(site: pathlib.Path, site_url: str) -> None:
     """robots.txt, the sitemap, canonical links and the 404 page all name `site_url`."""
@@ -262,6 +275,16 @@ def check_address(site: pathlib.Path, site_url: str) -> None:
         page = site / loc[len(site_url) :] / "index.html"
         canonical = re.findall(r'<link rel="canonical" href="([^"]*)">', page.read_text(encoding="utf-8"))
         assert canonical == [loc], page
+    # Each embed page names the guide page its widget lives on as its canonical address, not noindex.
+    embeds = sorted((site / "embed").glob("*/index.html"))
+    assert len(embeds) >= 12
+    for page in embeds:
+        text = page.read_text(encoding="utf-8")
+        canonical = re.findall(r'<link rel="canonical" href="([^"]*)">', text)
+        assert len(canonical) == 1 and canonical[0] in locs and "noindex" not in text, page
+        host = (site / canonical[0][len(site_url) :] / "index.html").read_text(encoding="utf-8")
+        widget = page.parent.name
+        assert f'id="wm-{widget}"' in host or (canonical[0] == f"{site_url}embed/" and widget in host), page
     base = urllib.parse.urlsplit(site_url).path
     absolute = re.findall(r'(?:href|src)="(/[^"]*)"', (site / "404.html").read_text(encoding="utf-8"))
     assert absolute and all(url.startswith(base) for url in absolute)

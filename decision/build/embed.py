@@ -47,7 +47,7 @@ PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
+{robots}
 <meta name="description" content="{title}: a live decision widget from What Matters When, for embedding in other docs.">
 <title>{title} · What Matters When</title>
 {styles}
@@ -104,10 +104,40 @@ def embed_script(k: Knowledge) -> str:
     return text
 
 
-def write_embeds(site_dir: str | pathlib.Path, primary: str = "indigo", accent: str = "amber") -> list[str]:
-    """Write the embed pages and embed.js into a built site; return the pages' names."""
+_WIDGET_ID = re.compile(r'<div class="wm-widget" id="wm-([\w-]+)"')
+
+
+def host_pages(site_dir: pathlib.Path) -> dict[str, str]:
+    """{embed name: the guide page it first appears on, as a path under the site ('later/')}.
+
+    A widget's first element on a page has the id `wm-<embed name>`. Pages other than the Embed
+    guide page come first: that page shows widgets only as examples.
+    """
+    pages = [p for p in site_dir.rglob("index.html") if p.relative_to(site_dir).parts[0] != "embed"]
+    pages.sort(key=lambda p: p.relative_to(site_dir).as_posix())
+    pages += [site_dir / "embed" / "index.html"]
+    found: dict[str, str] = {}
+    for page in pages:
+        if not page.is_file():
+            continue
+        path = page.parent.relative_to(site_dir).as_posix()
+        for name in _WIDGET_ID.findall(page.read_text(encoding="utf-8")):
+            found.setdefault(name, "" if path == "." else f"{path}/")
+    return found
+
+
+def write_embeds(
+    site_dir: str | pathlib.Path, primary: str = "indigo", accent: str = "amber", site_url: str | None = None
+) -> list[str]:
+    """Write the embed pages and embed.js into a built site; return the pages' names.
+
+    With `site_url`, each embed page names the guide page its widget lives on as its canonical
+    address (the Embed guide page for a widget placed on no other page), so search engines send
+    readers to the guide, not to a bare frame; without `site_url` it asks not to be indexed.
+    """
     site_dir = pathlib.Path(site_dir)
     k = knowledge()
+    hosts = host_pages(site_dir)
     home = site_dir / RUNTIME_DIR
     names = {name: _hash_in_place(home, name) if (home / name).is_file() else name for name in PAGE_FILES}
     stylesheets = [
@@ -121,7 +151,15 @@ def write_embeds(site_dir: str | pathlib.Path, primary: str = "indigo", accent: 
         styles += '\n<link rel="icon" href="../../assets/images/favicon.png">'
     written = []
     for name, (title, options) in embeds(k).items():
+        # A widget placed on no guide page (conversation) is presented by the Embed guide page.
+        host = hosts.get(name, "embed/" if (site_dir / "embed" / "index.html").is_file() else None)
+        robots = (
+            f'<link rel="canonical" href="{esc(site_url.rstrip("/") + "/" + host)}">'
+            if site_url and host is not None
+            else '<meta name="robots" content="noindex">'
+        )
         page = PAGE.format(
+            robots=robots,
             title=esc(title),
             styles=styles,
             runtime=RUNTIME_DIR,
