@@ -132,7 +132,7 @@ def lighthouse_table(lh: dict[str, list[dict[str, float]]], runs: int, embed_run
     ]
     for page, rows in lh.items():
         embed = page.startswith("embed/") and page != "embed/"
-        seo = f"{_m(rows, 'seo'):.2f}" + (" (noindex frame)" if embed else "")
+        seo = f"{_m(rows, 'seo'):.2f}"
         out.append(
             f"| {page or '/'} | {len(rows)}/{embed_runs if embed else runs} | {_m(rows, 'performance'):.2f} "
             f"| {_m(rows, 'accessibility'):.2f} | {_m(rows, 'best-practices'):.2f} | {seo} | {_ms(_m(rows, 'tbt'))} "
@@ -142,9 +142,9 @@ def lighthouse_table(lh: dict[str, list[dict[str, float]]], runs: int, embed_run
     marks = [r["benchmark"] for rows in lh.values() for r in rows if r.get("benchmark")]
     out += [
         "",
-        "Embed pages are `noindex` frames by design (they are meant to be framed by other sites, not found by search),"
-        " so their SEO score stays below 1.0 on purpose. They load Pyodide at once (the widget is the whole page),"
-        " so their bytes include the runtime as far as it had arrived when Lighthouse stopped.",
+        "Embed pages name the guide page their widget lives on as their canonical address (built with a"
+        " site_url). They load Pyodide at once (the widget is the whole page), so their bytes include the"
+        " runtime as far as it had arrived when Lighthouse stopped.",
         f"Lighthouse's benchmark index of this machine during the runs: median {med(marks):,.0f}"
         f" (range {min(marks, default=0):,.0f} to {max(marks, default=0):,.0f}); lower means a busier CPU and"
         " longer simulated blocking time.",
