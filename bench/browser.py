@@ -84,9 +84,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(root: pathlib.Path) -> Iterator[str]:
-    Handler.extensions_map = {**Handler.extensions_map, ".mjs": "text/javascript", ".wasm": "application/wasm"}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+def serve(root: pathlib.Path, handler: type[Handler] = Handler) -> Iterator[str]:
+    """Serve `root` on a free port of 127.0.0.1 with `handler` (raw bytes; lighthouse.GzipHandler gzips)."""
+    handler.extensions_map = {**handler.extensions_map, ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -122,6 +123,17 @@ class Meter:
         return sum(r for r, _ in self.done), sum(g for _, g in self.done)
 
 
+def _ask_turns(page: Any) -> None:
+    """Once the cost widget is live, type 7 turns, commit with Tab (no typing pause), wait for the answer."""
+    page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
+    before = page.inner_html("#wm-cost [data-wm-swap=result]")
+    page.fill("#wm-cost input[name=turns]", "7")
+    page.press("#wm-cost input[name=turns]", "Tab")  # the reader commits the value (no typing pause)
+    page.wait_for_function(
+        "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
+    )
+
+
 def _answered(page: Any, ours: bool) -> None:
     if page.url.endswith("/mdexec/"):  # the fence runs when its Run button is pressed, once Pyodide is up
         page.wait_for_function("() => document.querySelector('.pyodide-output')?.textContent === ''", timeout=TIMEOUT)
@@ -134,13 +146,7 @@ def _answered(page: Any, ours: bool) -> None:
         page.wait_for_function("() => document.body.dataset.answered === '1'", timeout=TIMEOUT)
         return
     page.locator("#wm-cost").scroll_into_view_if_needed()
-    page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
-    before = page.inner_html("#wm-cost [data-wm-swap=result]")
-    page.fill("#wm-cost input[name=turns]", "7")
-    page.press("#wm-cost input[name=turns]", "Tab")  # the reader commits the value (no typing pause)
-    page.wait_for_function(
-        "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
-    )
+    _ask_turns(page)
 
 
 def attribute(frames: list[dict[str, Any]]) -> dict[str, float]:
@@ -222,13 +228,7 @@ def reader(context: Any, url: str) -> float:
         page.evaluate("() => window.scrollBy(0, innerHeight / 2)")
         time.sleep(READING_STEP_S)
     arrival = _now(page)
-    page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)
-    before = page.inner_html("#wm-cost [data-wm-swap=result]")
-    page.fill("#wm-cost input[name=turns]", "7")
-    page.press("#wm-cost input[name=turns]", "Tab")  # the reader commits the value (no typing pause)
-    page.wait_for_function(
-        "b => document.querySelector('#wm-cost [data-wm-swap=result]').innerHTML !== b", arg=before, timeout=TIMEOUT
-    )
+    _ask_turns(page)
     answered = _now(page)
     page.close()
     return answered - arrival

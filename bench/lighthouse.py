@@ -1,7 +1,7 @@
 """Lighthouse on the built site, served the way GitHub Pages serves it: gzip on the wire, ten-minute cache.
 
 GitHub Pages compresses text, scripts, JSON, SVG and wasm with gzip (no brotli) for a client
-that asks for it, and sends `Cache-Control: max-age=600`. `serve_gzip(root)` does the same
+that asks for it, and sends `Cache-Control: max-age=600`. `browser.serve(root, GzipHandler)` does the same
 from 127.0.0.1, so Lighthouse's simulated slow 4G sees the bytes a reader would download.
 (`browser.serve`, used by the browser contenders, sends raw bytes; its gz figures are
 computed, not sent.) Archives (.zip, .tar.gz) go out as they are: they hardly compress and
@@ -22,18 +22,14 @@ them is scored; the metrics and the four category scores are computed as usual.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gzip
-import http.server
 import json
 import os
 import pathlib
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
@@ -101,20 +97,8 @@ class GzipHandler(browser.Handler):
         self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def serve_gzip(root: pathlib.Path) -> Iterator[str]:
-    GzipHandler.extensions_map = {**GzipHandler.extensions_map, ".mjs": "text/javascript", ".wasm": "application/wasm"}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
 def is_embed(page: str) -> bool:
-    """An embed page (a `noindex` frame for other sites), not the guide's own Embed page."""
+    """An embed page (a frame for other sites), not the guide's own Embed page."""
     return page.startswith("embed/") and page != "embed/"
 
 
@@ -139,7 +123,7 @@ def run(
     """`runs` Lighthouse runs on each of `pages` (under root/site/), interleaved; JSON reports kept in `keep`."""
     results: dict[str, list[dict[str, float]]] = {page: [] for page in pages}
     env = {**os.environ, "CHROME_PATH": browser.CHROMIUM}
-    with serve_gzip(root) as base:
+    with browser.serve(root, GzipHandler) as base:
         urls = {f"{base}/site/{page}": page for page in pages}
         cmd = ["node", str(ROOT / "bench/lighthouse.mjs"), str(runs), str(keep or "-"), *urls]
         started = time.perf_counter()
