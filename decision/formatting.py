@@ -53,6 +53,12 @@ def share(fraction: float) -> str:
     return text
 
 
+def price_day(model: dict[str, Any]) -> str:
+    """When a model's prices hold from: "prices from 2025-08-07", or "prices listed 2026-11-26"
+    when the data knows only the day the list was read (costs.model_view's fields)."""
+    return f"prices from {model['price_date']}" if model.get("price_date") else f"prices {model['prices_from']}"
+
+
 def times(ratio: float) -> str:
     """A ratio as a multiple: 2.8×."""
     return f"{ratio:,.1f}×"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..formatting import money, requests, share
+from ..formatting import money, price_day, requests, share
 
 
 class UsageError(Exception):
@@ -53,8 +53,7 @@ def print_plan(result: dict[str, Any]) -> None:
 
 def print_cost(result: dict[str, Any]) -> None:
     m = result["model"]
-    day = f"prices from {m['price_date']}" if m.get("price_date") else f"prices {m['prices_from']}"
-    print(f"{m['name']} ({day}, set {result['set']})")
+    print(f"{m['name']} ({price_day(m)}, set {result['set']})")
     print(f"  per request:        {money(result['per_request_usd'])}")
     if result.get("reasoning_tokens"):
         print(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..formatting import esc, money, requests, share, times, tokens
+from ..formatting import esc, money, price_day, requests, share, times, tokens
 from ..protocol import MAX_TURNS, SCREEN_MAX_CHARS
 from .chart import conversation_chart
 from .diagram import flow_diagram
@@ -179,14 +179,7 @@ def _rates(m: dict[str, Any]) -> str:
     return (
         f'<p class="wm-rates" data-wm-swap="rates" role="status">{esc(m["name"])} ({esc(m["provider"])}): '
         f"input {money(m['input_per_1m'])}, output {money(m['output_per_1m'])}{cached} per million tokens, "
-        f"{_price_day(m)}.</p>"
-    )
-
-
-def _price_day(model: dict[str, Any]) -> str:
-    """The day a price took effect, or, when the data doesn't know it, the day the list was read."""
-    return (
-        f"prices from {esc(model['price_date'])}" if model.get("price_date") else f"prices {esc(model['prices_from'])}"
+        f"{esc(price_day(m))}.</p>"
     )
 
 
@@ -245,7 +238,7 @@ def cost_widget(result: dict[str, Any]) -> str:
     return (
         f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
         f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
-        f'<span class="wm-date">{_price_day(m)}</span></p>'
+        f'<span class="wm-date">{esc(price_day(m))}</span></p>'
         f'<dl class="wm-facts">{dl}</dl>{notes}{_comparison(result)}'
         f'<p class="wm-source">{esc(prices["name"])}. Source: {esc(prices["source"])}.</p>{history}</div></div>'
     )
