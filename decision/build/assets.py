@@ -74,10 +74,11 @@ def write_runtime(
             "or point --pyodide at the npm pyodide package"
         )
     (dest / "pyodide").mkdir(parents=True, exist_ok=True)
-    pyodide_bytes = 0
+    sizes = {}
     for name in PYODIDE_FILES:
         shutil.copyfile(pyodide_dir / name, dest / "pyodide" / name)
-        pyodide_bytes += (pyodide_dir / name).stat().st_size
+        sizes[name] = (pyodide_dir / name).stat().st_size
+    pyodide_bytes = sum(sizes.values())
     home = dest / "whatmatters"
     engine_dir = home / "engine"
     if engine_dir.is_dir():
@@ -108,7 +109,6 @@ def write_runtime(
     manifest["total_bytes"] = manifest["engine"]["bytes"] + pyodide_bytes + manifest["stdlib"]["bytes"]
     # What the worker's progress counts: the files fetched with fetch(). Pyodide's two .mjs files
     # arrive as module imports, which no fetch sees.
-    wasm = (pyodide_dir / "pyodide.asm.wasm").stat().st_size
-    manifest["fetched_bytes"] = manifest["engine"]["bytes"] + wasm + manifest["stdlib"]["bytes"]
+    manifest["fetched_bytes"] = manifest["engine"]["bytes"] + sizes["pyodide.asm.wasm"] + manifest["stdlib"]["bytes"]
     (home / "runtime.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
