@@ -6,77 +6,39 @@ figures come out exactly (10,000 requests on GPT-3.5 Turbo are $10, not $9.99999
 
 from __future__ import annotations
 
-import difflib
-import re
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from .errors import RequestError
 from .formatting import money
-from .knowledge import Knowledge, Model, PriceSet, Tier
+from .knowledge import Knowledge, Model, PriceSet, Rates, Tier
+from .prices import by_provider as by_provider
+from .prices import caching_break_even as caching_break_even
+from .prices import choices as choices
+from .prices import in_force as in_force
+from .prices import model as model
+from .prices import named as named
+from .prices import on_day as on_day
+from .prices import retiring as retiring
+from .prices import retiring_sentence as retiring_sentence
+from .prices import set_view as set_view
+from .prices import suggestions as suggestions
 
 DAYS_PER_MONTH = 30
 _PER_TOKEN = {"per-1k": Decimal(1000), "per-1m": Decimal(1_000_000)}
 
 
-def price_set(k: Knowledge, set_id: str | None) -> PriceSet:
+def price_set(k: Knowledge, set_id: str | None, day: str | None = None) -> PriceSet:
+    """The set as it stands on `day` (today by default): each model at the price in force that day,
+    without the models shut down or due to shut down within the set's window."""
     set_id = set_id or k.default_price_set
     if set_id not in k.price_sets:
         raise RequestError(
             "unknown-price-set", f"There is no price set '{set_id}'. Choose one of: {', '.join(k.price_sets)}."
         )
-    return k.price_sets[set_id]
-
-
-def model(prices: PriceSet, model_id: str) -> Model:
-    """The model with this id (in any letter case); anything else is an error with suggestions, never $0."""
-    if model_id in prices.models:
-        return prices.models[model_id]
-    same = [m for m in prices.models.values() if m.id.lower() == model_id.strip().lower()]
-    if len(same) == 1:
-        return same[0]
-    close = suggestions(prices, model_id)
-    hint = f" Did you mean {', '.join(close)}?" if close else " List the models with: whatmatters models."
-    raise RequestError("unknown-model", f"The price set '{prices.id}' has no model '{model_id}'.{hint}")
-
-
-def _squash(text: str) -> str:
-    """'GPT 4o', 'gpt-4o' and 'gpt4o' all become 'gpt4o'."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def suggestions(prices: PriceSet, typed: str, n: int = 5) -> list[str]:
-    """Model ids near what a reader typed: the same letters and digits first, then ids the
-    typed text starts with (a dated or -latest form), then ids holding every word typed,
-    most alike first, then ids that merely look alike."""
-    wanted = _squash(typed)
-    words = [w for w in (_squash(part) for part in re.split(r"[\s\-_/:]+", typed)) if w]
-    keys = {m.id: (_squash(m.id), _squash(m.name)) for m in prices.models.values()}
-
-    def likeness(mid: str) -> float:
-        return difflib.SequenceMatcher(None, wanted, keys[mid][0]).ratio()
-
-    same = [mid for mid, names in keys.items() if wanted and wanted in names]
-    shorter = sorted(
-        (
-            mid
-            for mid, names in keys.items()
-            if wanted.startswith(names[0]) and re.match(r"\d|latest", wanted[len(names[0]) :])
-        ),
-        key=lambda mid: (-len(keys[mid][0]), mid),
-    )
-    holding = sorted(
-        (mid for mid, names in keys.items() if words and all(any(w in name for name in names) for w in words)),
-        key=lambda mid: (-likeness(mid), mid),
-    )
-    by_squashed = {names[0]: mid for mid, names in keys.items()}
-    alike = [by_squashed[s] for s in difflib.get_close_matches(wanted, list(by_squashed), n=n, cutoff=0.6)]
-    out: list[str] = []
-    for mid in same + shorter + holding + alike:
-        if mid not in out:
-            out.append(mid)
-    return out[:n]
+    return on_day(k.price_sets[set_id], day or datetime.date.today().isoformat())
 
 
 def _rate(prices: PriceSet, per_unit: float) -> Decimal:
@@ -95,28 +57,53 @@ def request_cost(
     output_tokens: int,
     cached_share: Decimal = Decimal(0),
     reasoning_tokens: int = 0,
+    batch: bool = False,
 ) -> Decimal:
-    """USD for one request; `cached_share` of the input is billed at the cached-input price,
-    and hidden reasoning tokens at the output price, as the providers bill them.
+    """USD for one request; `cached_share` of the input is read from the cache at the cached-input
+    price, and, where the model has a cache-write price, the rest is written to the cache at it
+    (caching on, a miss writes the prompt); hidden reasoning tokens are billed at the output price,
+    as the providers bill them. `batch` uses the model's batch rates where it has them.
 
     A tiered model charges the whole request at the rates of the highest tier whose threshold
     the prompt passes (more input tokens than `above_input_tokens`), as genai-prices does.
     """
-    rates: Model | Tier = m
-    for tier in m.tiers:
+    base: Model | Rates = m.batch if batch and m.batch is not None else m
+    rates: Model | Rates | Tier = base
+    for tier in base.tiers:
         if input_tokens > tier.above_input_tokens:
             rates = tier
     cached_rate = _rate(prices, rates.cached_input if rates.cached_input is not None else rates.input)
     cached = Decimal(input_tokens) * cached_share
     fresh = Decimal(input_tokens) - cached
+    fresh_rate = rates.cache_write if cached_share and rates.cache_write is not None else rates.input
     billed_output = Decimal(output_tokens + reasoning_tokens)
-    return fresh * _rate(prices, rates.input) + cached * cached_rate + billed_output * _rate(prices, rates.output)
+    return fresh * _rate(prices, fresh_rate) + cached * cached_rate + billed_output * _rate(prices, rates.output)
+
+
+def _percent(share: Decimal) -> str:
+    value = (share * 100).quantize(Decimal("0.1"))
+    return f"{value.normalize():f}%"
 
 
 def _notes(prices: PriceSet, m: Model, cached_share: Decimal, reasoning_tokens: int = 0) -> list[str]:
     notes = []
     if cached_share and m.cached_input is None:
         notes.append(f"{m.name} has no cached-input price in this set, so all input is billed at the full rate.")
+    even = caching_break_even(m)
+    if cached_share and even is not None:
+        write = money(_per_unit(prices, m.cache_write) or 0)
+        plain = money(_per_unit(prices, m.input) or 0)
+        if cached_share < even:
+            notes.append(
+                f"At a {_percent(cached_share)} cache hit rate, caching costs more than it saves on {m.name}: "
+                f"writing to the cache costs {write} per 1M tokens against {plain} for plain input, so caching "
+                f"pays only above a {_percent(even)} hit rate."
+            )
+        else:
+            notes.append(
+                f"{m.name} charges {write} per 1M tokens to write to the cache (plain input is {plain}): "
+                f"at a {_percent(cached_share)} hit rate caching pays; below {_percent(even)} it wouldn't."
+            )
     if m.reasons and not reasoning_tokens:
         notes.append(
             f"{m.name} bills its hidden reasoning as output tokens, which this estimate leaves out: "
@@ -126,9 +113,13 @@ def _notes(prices: PriceSet, m: Model, cached_share: Decimal, reasoning_tokens: 
         notes.append(
             f"{m.name} isn't marked as a reasoning model in this set, so no reasoning tokens are billed for it."
         )
+    if retiring(prices, m):
+        notes.append(retiring_sentence(prices, m))
     for change in scheduled(prices, m):
+        day = prices.day or "today"
         notes.append(
-            f"{m.name}: {change['summary'][:1].lower()}{change['summary'][1:]} This estimate uses today's prices."
+            f"{m.name}: {change['summary'][:1].lower()}{change['summary'][1:]} "
+            f"This estimate uses the prices in force on {day}."
         )
     return notes
 
@@ -206,39 +197,19 @@ def model_view(prices: PriceSet, m: Model) -> dict[str, Any]:
         ],
         "scheduled": scheduled(prices, m),
         "reasons": m.reasons,
+        "cache_write_per_1m": _per_unit(prices, m.cache_write),
+        "caching_break_even": None if (even := caching_break_even(m)) is None else usd(even),
+        "batch": None
+        if m.batch is None
+        else {
+            "input_per_1m": _per_unit(prices, m.batch.input),
+            "output_per_1m": _per_unit(prices, m.batch.output),
+            "cached_input_per_1m": _per_unit(prices, m.batch.cached_input),
+        },
+        "shutdown": m.shutdown,
+        "retiring": retiring(prices, m),
+        "replacement": m.replacement if m.replacement in prices.models else None,
     }
-
-
-def by_provider(prices: PriceSet) -> list[tuple[str, list[Model]]]:
-    """A set's models grouped by provider, in the order the data first names each, then by name."""
-
-    def natural(name: str) -> list[tuple[int, Any]]:
-        return [(0, int(part)) if part.isdigit() else (1, part.lower()) for part in re.split(r"(\d+)", name)]
-
-    groups: dict[str, list[Model]] = {}
-    for m in prices.models.values():
-        groups.setdefault(m.provider, []).append(m)
-    return [(provider, sorted(models, key=lambda m: (natural(m.name), m.id))) for provider, models in groups.items()]
-
-
-def set_view(prices: PriceSet) -> dict[str, Any]:
-    return {
-        "id": prices.id,
-        "name": prices.name,
-        "unit": prices.unit,
-        "effective": prices.effective,
-        "source": prices.source,
-        "note": prices.note,
-    }
-
-
-def choices(prices: PriceSet) -> list[dict[str, Any]]:
-    """Every model of a set, grouped by provider: what a model picker offers."""
-    return [
-        {"id": m.id, "name": m.name, "provider": provider, "effective": m.effective or prices.effective}
-        for provider, models in by_provider(prices)
-        for m in models
-    ]
 
 
 def estimate(
@@ -251,11 +222,15 @@ def estimate(
     requests_per_day: int | None,
     cached_share: Decimal,
     reasoning_tokens: int = 0,
+    day: str | None = None,
+    batch: bool = False,
 ) -> dict[str, Any]:
     """One workload on one model: per request, in all, per day and month, against the set's other models."""
-    prices = price_set(k, set_id)
+    prices = price_set(k, set_id, day)
     m = model(prices, model_id)
-    one = request_cost(prices, m, input_tokens, output_tokens, cached_share, _reasoning(m, reasoning_tokens))
+    billed = _reasoning(m, reasoning_tokens)
+    one = request_cost(prices, m, input_tokens, output_tokens, cached_share, billed, batch)
+    plain = request_cost(prices, m, input_tokens, output_tokens, Decimal(0), billed, batch)
     result: dict[str, Any] = {
         "set": prices.id,
         "price_set": set_view(prices),
@@ -270,7 +245,16 @@ def estimate(
         "total_usd": usd(one * requests),
         "per_day_usd": None,
         "per_month_usd": None,
-        "notes": _notes(prices, m, cached_share, reasoning_tokens),
+        "day": prices.day,
+        "batch": batch and m.batch is not None,
+        # What caching saves on one request at the reader's hit rate (negative: it costs more).
+        "caching_saves_per_request_usd": usd(plain - one) if cached_share else None,
+        "notes": _notes(prices, m, cached_share, reasoning_tokens)
+        + (
+            [f"{m.name} has no batch price in this set, so the standard rates are used."]
+            if batch and m.batch is None
+            else []
+        ),
     }
     if requests_per_day is not None:
         result["requests_per_day"] = requests_per_day
@@ -287,6 +271,8 @@ def estimate(
         cached_share,
         baseline=m.id,
         reasoning=reasoning_tokens,
+        day=prices.day,
+        batch=batch,
     )
     return result
 
@@ -301,19 +287,22 @@ def compare(
     cached_share: Decimal = Decimal(0),
     baseline: str | None = None,
     reasoning: int = 0,
+    day: str | None = None,
+    batch: bool = False,
 ) -> dict[str, Any]:
     """Every chosen model's cost for the same work, cheapest first, and what switching saves."""
-    prices = price_set(k, set_id)
+    prices = price_set(k, set_id, day)
     chosen = [model(prices, i) for i in model_ids] if model_ids else list(prices.models.values())
     totals = {
-        m.id: request_cost(prices, m, input_tokens, output_tokens, cached_share, _reasoning(m, reasoning)) * requests
+        m.id: request_cost(prices, m, input_tokens, output_tokens, cached_share, _reasoning(m, reasoning), batch)
+        * requests
         for m in chosen
     }
     rows = sorted(chosen, key=lambda m: (totals[m.id], m.id))
     base = model(prices, baseline) if baseline else rows[-1]
     if base.id not in totals:  # a baseline outside the chosen models is priced once, here
         totals[base.id] = (
-            request_cost(prices, base, input_tokens, output_tokens, cached_share, _reasoning(base, reasoning))
+            request_cost(prices, base, input_tokens, output_tokens, cached_share, _reasoning(base, reasoning), batch)
             * requests
         )
     base_total = totals[base.id]
@@ -353,9 +342,10 @@ def conversation(
     reply: int,
     cached_share: Decimal = Decimal(0),
     reasoning: int = 0,
+    day: str | None = None,
 ) -> dict[str, Any]:
     """A chat that resends its whole history: turn i sends s + u + (i-1)(u+a) input tokens."""
-    prices = price_set(k, set_id)
+    prices = price_set(k, set_id, day)
     m = model(prices, model_id)
     series = []
     cumulative = Decimal(0)

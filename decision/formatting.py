@@ -62,3 +62,12 @@ def price_day(model: dict[str, Any]) -> str:
 def times(ratio: float) -> str:
     """A ratio as a multiple: 2.8×."""
     return f"{ratio:,.1f}×"
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """A count a reader says aloud: "one warning sign", "two warning signs", "12 warning signs"."""
+    number = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+    return f"{number} {singular if n == 1 else plural}"

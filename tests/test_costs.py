@@ -221,18 +221,20 @@ class TestProperties:
     def test_request_cost_is_the_datas_prices(
         self, sm: tuple[str, str], i: int, o: int, n: int, k: int, share: Decimal
     ) -> None:
-        """One request costs its tokens times the prices written in the data, at the tier its prompt reaches."""
+        """One request costs its tokens times the prices written in the data, at the tier its prompt reaches;
+        with caching on, the input not read from the cache is written to it at the cache-write price."""
         s = K.price_sets[sm[0]]
         m = s.models[sm[1]]
-        rates = m
+        rates: Any = m
         for tier in m.tiers:
             if i > tier.above_input_tokens:
                 rates = tier
         per = Decimal(1000 if s.unit == "per-1k" else 1_000_000)
         cached_price = rates.cached_input if rates.cached_input is not None else rates.input
+        fresh_price = rates.cache_write if share and rates.cache_write is not None else rates.input
         cached = Decimal(i) * share
         expected = (
-            (Decimal(i) - cached) * Decimal(repr(rates.input))
+            (Decimal(i) - cached) * Decimal(repr(fresh_price))
             + cached * Decimal(repr(cached_price))
             + Decimal(o) * Decimal(repr(rates.output))
         ) / per

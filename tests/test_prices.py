@@ -13,6 +13,7 @@ import html.parser
 import io
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -56,6 +57,22 @@ def ask(request: dict[str, Any]) -> dict[str, Any]:
 
 def cents(usd: Decimal | float) -> Decimal:
     return Decimal(repr(usd) if isinstance(usd, float) else usd).quantize(Decimal("0.01"))
+
+
+def theirs(genai_prices: Any, row: dict[str, Any], usage: Any, day: datetime.datetime, batch: bool = False) -> Decimal:
+    """genai-prices' own price for `usage` on the row's model (found by its provider and id), on `day`."""
+    from genai_prices.data import providers
+
+    provider_id, _, model_ref = row["genai_prices_ref"].partition("/")
+    provider = next(p for p in providers if p.id == provider_id)
+    info = next(m for m in provider.models if m.id == model_ref)
+    context = {"processing": "batch"} if batch else None
+    calc = info.calc_price(usage, provider, genai_request_timestamp=day, price_context=context)
+    return Decimal(calc.total_price)
+
+
+def day_of(doc: dict[str, Any]) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(doc["effective"]).replace(tzinfo=datetime.UTC)
 
 
 class _Tables(html.parser.HTMLParser):
@@ -114,7 +131,8 @@ def genai_prices() -> Any:
 class TestRefresh:
     def test_regenerating_gives_the_committed_bytes(self, genai_prices: Any, tmp_path: pathlib.Path) -> None:
         """Refreshing from the pinned genai-prices writes current.json byte for byte as committed."""
-        written = prices_refresh.refresh(tmp_path / "prices")
+        as_of = datetime.date.fromisoformat(committed()["effective"])
+        written = prices_refresh.refresh(tmp_path / "prices", as_of)
         assert written == tmp_path / "prices" / "current.json"
         assert written.read_bytes() == CURRENT.read_bytes()
 
@@ -122,7 +140,8 @@ class TestRefresh:
         self, genai_prices: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """`whatmatters prices refresh --dest DIR` writes the committed file and says where."""
-        assert cli.main(["prices", "refresh", "--dest", str(tmp_path)]) == 0
+        as_of = committed()["effective"]
+        assert cli.main(["prices", "refresh", "--dest", str(tmp_path), "--as-of", as_of]) == 0
         assert (tmp_path / "current.json").read_bytes() == CURRENT.read_bytes()
         out = capsys.readouterr().out
         assert str(tmp_path / "current.json") in out and f"genai-prices {genai_prices.__version__}" in out
@@ -150,7 +169,21 @@ class TestRefresh:
         monkeypatch.setitem(sys.modules, "genai_prices", None)
         assert cli.main(["prices", "refresh", "--dest", str(tmp_path)]) == 2
         err = capsys.readouterr().err
-        assert "genai-prices is a development dependency" in err and "pip install" in err
+        assert "genai-prices and litellm are development dependencies" in err and "pip install" in err
+        assert not (tmp_path / "current.json").exists()
+
+    def test_missing_litellm_is_a_usage_error(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Without litellm's wheel (its model map), the command exits 2 the same way and writes nothing."""
+        import importlib.metadata
+
+        def missing(name: str) -> Any:
+            raise importlib.metadata.PackageNotFoundError(name)
+
+        monkeypatch.setattr(importlib.metadata, "distribution", missing)
+        assert cli.main(["prices", "refresh", "--dest", str(tmp_path)]) == 2
+        assert "pip install 'whatmatters[prices]'" in capsys.readouterr().err
         assert not (tmp_path / "current.json").exists()
 
     def test_bad_as_of_date_is_refused(self, capsys: pytest.CaptureFixture[str]) -> None:
@@ -181,19 +214,27 @@ class TestSnapshot:
         doc = committed()
         assert doc["id"] == "current" and doc["unit"] == "per-1m"
         assert doc["source"].startswith(f"genai-prices {doc['genai_prices_version']}")
+        assert f"shutdown dates from LiteLLM {doc['litellm_version']}" in doc["source"]
         assert doc["source_url"] == "https://github.com/pydantic/genai-prices"
-        assert doc["effective"] == prices_refresh.AS_OF[doc["genai_prices_version"]]
+        assert doc["checked"] == doc["effective"]
         datetime.date.fromisoformat(doc["effective"])
 
-    def test_covers_three_providers_and_the_seed_models(self) -> None:
-        """OpenAI, Anthropic and Google each have several models, and the seed's five ids resolve."""
+    def test_covers_the_makers_that_sell_by_the_token(self) -> None:
+        """At least eight makers, each with models, among them the eight the issue names."""
         models = knowledge().price_sets["current"].models
         providers = {m.provider for m in models.values()}
-        assert providers == {"OpenAI", "Anthropic", "Google"}
-        for provider in providers:
-            assert sum(m.provider == provider for m in models.values()) >= 5, provider
-        assert set(SEED_TABLE) - set(prices_refresh.retired_models()) <= set(models)
-        assert {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-flash"} <= set(models)
+        assert len(providers) >= 8
+        assert {"OpenAI", "Anthropic", "Google", "Mistral", "DeepSeek", "xAI", "Amazon", "Cohere"} <= providers
+        for big in ("OpenAI", "Anthropic", "Google"):
+            assert sum(m.provider == big for m in models.values()) >= 5, big
+
+    def test_every_genai_prices_provider_is_taken_or_left_out_with_a_reason(self, genai_prices: Any) -> None:
+        """No genai-prices provider is silently ignored: each is taken or left out, with a reason."""
+        from genai_prices.data import providers
+
+        config = prices_refresh.providers_config()
+        assert {p.id for p in providers} == config["providers"].keys() | config["left_out"].keys()
+        assert all(len(reason) > 20 for reason in config["left_out"].values())
 
     def test_rows_are_sorted_with_dates_in_order(self) -> None:
         """Rows are sorted and none is also listed as skipped; earlier prices predate the row's own date, scheduled ones follow the snapshot."""
@@ -213,22 +254,37 @@ class TestSnapshot:
     def test_every_price_agrees_with_genai_prices(self, genai_prices: Any) -> None:
         """For every model, 10,000 requests of 500 + 500 tokens cost what genai-prices' calc_price says, to the cent."""
         doc = committed()
-        day = datetime.datetime.fromisoformat(doc["effective"]).replace(tzinfo=datetime.UTC)
+        day = day_of(doc)
         usage = genai_prices.Usage(input_tokens=WORKLOAD["input_tokens"], output_tokens=WORKLOAD["output_tokens"])
         assert len(doc["model"]) >= 30
         for row in doc["model"]:
-            provider_id, _, model_ref = row["genai_prices_ref"].partition("/")
-            theirs = genai_prices.calc_price(usage, model_ref, provider_id=provider_id, genai_request_timestamp=day)
-            assert theirs.model.id == model_ref, row["id"]
-            ours = ask({"op": "cost", "set": "current", "model": row["id"], **WORKLOAD})
+            ours = ask({"op": "cost", "set": "current", "model": row["id"], "date": doc["effective"], **WORKLOAD})
             assert ours["ok"], ours
-            assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price * WORKLOAD["requests"]), row["id"]
+            expected = theirs(genai_prices, row, usage, day) * WORKLOAD["requests"]
+            assert cents(ours["result"]["total_usd"]) == cents(expected), row["id"]
+
+    def test_every_rate_is_within_one_percent_of_genai_prices_today(self, genai_prices: Any) -> None:
+        """Input, output, cache-read and cache-write rates of every current model, as the engine prices them
+        today, are within 1% of what genai-prices charges today (one token type at a time)."""
+        today = datetime.date.today()
+        day = datetime.datetime.combine(today, datetime.time(12), datetime.UTC)
+        rows = {r["id"]: r for r in committed()["model"]}
+        current = costs.price_set(knowledge(), "current", today.isoformat())
+        assert len(current.models) >= 100
+        for m in current.models.values():
+            row = rows[m.id]
+            for usage, request in (
+                (genai_prices.Usage(input_tokens=1_000_000), {"input_tokens": 1_000_000, "output_tokens": 0}),
+                (genai_prices.Usage(output_tokens=1_000_000), {"input_tokens": 0, "output_tokens": 1_000_000}),
+            ):
+                ours = costs.request_cost(current, m, request["input_tokens"], request["output_tokens"])
+                assert abs(ours - theirs(genai_prices, row, usage, day)) <= ours / 100, m.id
 
     def test_tiered_rows_list_rising_thresholds(self) -> None:
         """The flagship models whose rates step up with prompt size are kept, with rising tiers above their base prices."""
         doc = committed()
         tiered = {r["id"]: r for r in doc["model"] if "tiers" in r}
-        assert {"gpt-5.4", "gpt-5.5", "gemini-2.5-pro", "claude-sonnet-4-5"} <= set(tiered)
+        assert {"gpt-5.4", "gpt-5.5", "gpt-6.1-sol", "claude-haiku-5-5"} <= set(tiered)
         for row in tiered.values():
             starts = [t["above_input_tokens"] for t in row["tiers"]]
             assert starts == sorted(set(starts)) and starts[0] > 0, row["id"]
@@ -240,18 +296,18 @@ class TestSnapshot:
     def test_tiered_prompts_agree_with_genai_prices(self, genai_prices: Any, above: int | None) -> None:
         """Every tiered model prices one request of 300,000 input tokens, or one at or just past each threshold, as calc_price does, to the cent."""
         doc = committed()
-        day = datetime.datetime.fromisoformat(doc["effective"]).replace(tzinfo=datetime.UTC)
+        day = day_of(doc)
         tiered = [r for r in doc["model"] if "tiers" in r]
         assert tiered
         for row in tiered:
-            provider_id, _, model_ref = row["genai_prices_ref"].partition("/")
             sizes = [300_000] if above is None else [t["above_input_tokens"] + above for t in row["tiers"]]
             for size in sizes:
                 halves = (0, size // 2) if "cached_input" in row and size % 2 == 0 else (0,)
                 for cached in halves:
-                    usage = genai_prices.Usage(input_tokens=size, cache_read_tokens=cached, output_tokens=2_000)
-                    theirs = genai_prices.calc_price(
-                        usage, model_ref, provider_id=provider_id, genai_request_timestamp=day
+                    # With caching on, what isn't read from the cache is written to it (where writes are priced).
+                    written = size - cached if cached and "cache_write" in row else 0
+                    usage = genai_prices.Usage(
+                        input_tokens=size, cache_read_tokens=cached, cache_write_tokens=written, output_tokens=2_000
                     )
                     ours = ask(
                         {
@@ -262,21 +318,21 @@ class TestSnapshot:
                             "output_tokens": 2_000,
                             "requests": 1,
                             "cached_share": 50 if cached else 0,
+                            "date": doc["effective"],
                         }
                     )
                     assert ours["ok"], ours
-                    assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price), (row["id"], size, cached)
+                    expected = theirs(genai_prices, row, usage, day)
+                    assert cents(ours["result"]["total_usd"]) == cents(expected), (row["id"], size, cached)
 
     def test_cached_input_is_the_cache_read_price(self, genai_prices: Any) -> None:
         """Input billed as cached costs what genai-prices charges for the same tokens read from cache."""
         doc = committed()
-        day = datetime.datetime.fromisoformat(doc["effective"]).replace(tzinfo=datetime.UTC)
+        day = day_of(doc)
         usage = genai_prices.Usage(input_tokens=1000, cache_read_tokens=1000, output_tokens=0)
         cached = [r for r in doc["model"] if "cached_input" in r]
         assert cached
         for row in cached:
-            provider_id, _, model_ref = row["genai_prices_ref"].partition("/")
-            theirs = genai_prices.calc_price(usage, model_ref, provider_id=provider_id, genai_request_timestamp=day)
             ours = ask(
                 {
                     "op": "cost",
@@ -286,9 +342,10 @@ class TestSnapshot:
                     "output_tokens": 0,
                     "requests": 1000,
                     "cached_share": 100,
+                    "date": doc["effective"],
                 }
             )
-            assert cents(ours["result"]["total_usd"]) == cents(theirs.total_price * 1000), row["id"]
+            assert cents(ours["result"]["total_usd"]) == cents(theirs(genai_prices, row, usage, day) * 1000), row["id"]
 
     def test_adds_little_to_the_engine_archive(self) -> None:
         """current.json, deflated as the engine archive stores it, stays within 150 KB."""
@@ -317,14 +374,16 @@ class TestSeedSet:
         result = ask({"op": "cost", "set": "seed-2024", "model": "gpt-3.5-turbo", **WORKLOAD})["result"]
         assert result["total_usd"] == 10.0
 
-    def test_only_gpt4_differs_from_the_current_set(self) -> None:
-        """The seed models still on sale keep their prices today; GPT-4 is listed at its own price, not GPT-4 Turbo's."""
-        retired = prices_refresh.retired_models()
-        assert set(SEED_TABLE) & set(retired) == {"claude-3-sonnet"}
-        for model_id in sorted(set(SEED_TABLE) - set(retired)):
+    def test_only_gpt4_differs_from_genai_prices(self, genai_prices: Any) -> None:
+        """The seed models keep the prices genai-prices lists for them; GPT-4 is listed at its own price, not GPT-4 Turbo's."""
+        from genai_prices.data import providers
+
+        listed = {m.id: m for p in providers if p.id in ("openai", "anthropic") for m in p.models}
+        for model_id in sorted(SEED_TABLE):
             seed = ask({"op": "cost", "set": "seed-2024", "model": model_id, **WORKLOAD})["result"]["model"]
-            now = ask({"op": "cost", "set": "current", "model": model_id, **WORKLOAD})["result"]["model"]
-            pair = (now["input_per_1k"], now["output_per_1k"])
+            prices = listed[model_id].prices
+            prices = prices if not isinstance(prices, list) else prices[-1].prices
+            pair = (float(prices.input_mtok / 1000), float(prices.output_mtok / 1000))
             if model_id == "gpt-4":
                 assert pair == GPT4_LIST_PRICE != (seed["input_per_1k"], seed["output_per_1k"])
             else:
@@ -339,9 +398,13 @@ class TestUnknownModel:
         assert response["error"]["code"] == "unknown-model"
         assert "not-a-model-at-all" in response["error"]["message"]
 
-    def test_squashed_id_suggests_the_real_one_first(self) -> None:
-        """'gpt4o' is not an id, and the first suggestion is gpt-4o."""
-        message = ask({"op": "cost", "model": "gpt4o", **WORKLOAD})["error"]["message"]
+    def test_squashed_id_is_the_real_one(self) -> None:
+        """'gpt4o' is gpt-4o written without its hyphen: it is answered as gpt-4o."""
+        assert ask({"op": "cost", "model": "gpt4o", **WORKLOAD})["result"]["model"]["id"] == "gpt-4o"
+
+    def test_misspelt_id_suggests_the_real_one_first(self) -> None:
+        """'gtp4o' fits no model, and the first suggestion is gpt-4o."""
+        message = ask({"op": "cost", "model": "gtp-4o", **WORKLOAD})["error"]["message"]
         assert "Did you mean gpt-4o," in message
 
     def test_words_suggest_the_models_holding_them(self) -> None:
@@ -354,8 +417,8 @@ class TestUnknownModel:
     def test_dated_form_suggests_its_base_model(self) -> None:
         """A dated or -latest id the set lacks suggests the undated model first."""
         prices = knowledge().price_sets["current"]
-        assert costs.suggestions(prices, "claude-sonnet-4-5-latest")[0] == "claude-sonnet-4-5"
-        assert costs.suggestions(prices, "gpt-4o-2024-08-06")[0] == "gpt-4o"
+        assert costs.suggestions(prices, "claude-sonnet-4-6-latest")[0] == "claude-sonnet-4-6"
+        assert costs.suggestions(prices, "gpt-5.4-mini-2026-03-17")[0] == "gpt-5.4-mini"
 
     def test_letter_case_and_spaces_are_forgiven(self) -> None:
         """'GPT-4o ' is gpt-4o: only letter case and surrounding spaces are forgiven."""
@@ -469,11 +532,14 @@ class TestCostWidget:
     def test_every_compared_price_is_dated_and_sourced(self) -> None:
         """The comparison rows each show their price date, and the result names the set's source."""
         prices = knowledge().price_sets["current"]
-        response = handle({"v": 1, "op": "cost", "set": "current", "model": "o3", **WORKLOAD, "render": True})
+        response = handle({"v": 1, "op": "cost", "set": "current", "model": "gpt-5.4", **WORKLOAD, "render": True})
         table = parse(response["html"]).tables[0]
         date = table["head"].index("Prices from")
         assert table["rows"], "the comparison should show some models"
-        assert any(row[0].endswith("(yours)") and row[date] == prices.models["o3"].effective for row in table["rows"])
+        assert any(
+            row[0].endswith("(yours)") and row[date] == (prices.models["gpt-5.4"].effective or prices.effective)
+            for row in table["rows"]
+        )
         for row in table["rows"]:
             name = row[0].removesuffix(" (yours)")
             m = next(x for x in prices.models.values() if x.name == name)
@@ -503,7 +569,8 @@ class TestRetired:
         """Every retired id is one genai-prices lists, so a typo can't leave a retired model in the set."""
         from genai_prices.data import providers
 
-        known = {m.id for p in providers if p.id in prices_refresh.PROVIDERS for m in p.models}
+        taken = prices_refresh.providers_config()["providers"]
+        known = {m.id for p in providers if p.id in taken for m in p.models}
         assert set(prices_refresh.retired_models()) <= known
 
     def test_no_two_rows_share_a_name(self) -> None:
@@ -522,10 +589,19 @@ class TestRetired:
 
 
 def _table(request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The engine's result for a prices table and the table parsed from its HTML, caption included."""
+    """The engine's result for a prices table and the table parsed from its HTML, caption and the
+    notes under it (model name -> its higher tiers and notes, as text) included."""
     response = ask({"op": "table", "name": "prices", "render": True, **request})
     parsed = parse(response["html"])
-    return response["result"], {**parsed.tables[0], "caption": " ".join("".join(parsed.text).split())}
+    notes = {
+        html.unescape(name): html.unescape(re.sub(r"<[^>]+>", " ", said))
+        for name, said in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", response["html"].partition("wm-row-notes")[2])
+    }
+    return response["result"], {
+        **parsed.tables[0],
+        "caption": " ".join("".join(parsed.text).split()),
+        "notes": notes,
+    }
 
 
 class TestCaptionMatchesColumns:
@@ -534,37 +610,38 @@ class TestCaptionMatchesColumns:
         """Cached input and higher tiers are in the caption exactly when the table has those columns."""
         _, table = _table({"set": set_id})
         head, caption = table["head"], table["caption"]
-        for column, words in (
-            ("Higher tiers", "each higher tier's threshold and rates"),
-            ("Notes", "Notes give price changes"),
+        result, _ = _table({"set": set_id})
+        for present, words in (
+            (result["has_tiers"], "each higher tier's threshold and rates"),
+            (result["has_notes"], "Notes under the table give price changes"),
         ):
-            assert (column in head) == (words in caption), (set_id, column)
+            assert present == (words in caption), (set_id, words)
+        assert bool(table["notes"]) == (result["has_tiers"] or result["has_notes"])
         has_cached = any(h.startswith("Cached input per") for h in head)
         assert has_cached == ("cached input (the cache-read price" in caption)
         unit = "1M tokens" if set_id == "current" else "1K tokens"
         assert f"Rates in USD per {unit}" in caption and f"Input per {unit}" in head
 
     def test_current_set_shows_cached_input_and_tiers(self) -> None:
-        """Gemini 2.5 Pro's row has its cached price and its tier above 200K tokens ($2.50 in, $15 out)."""
-        _, table = _table({"set": "current"})
-        row = next(r for r in table["rows"] if r[0] == "Gemini 2.5 Pro")
+        """GPT-5.4's row has its cached price and its tier above 272K tokens ($5 in, $22.50 out), as the page says."""
+        _, table = _table({"set": "current", "date": committed()["effective"]})
+        row = next(r for r in table["rows"] if r[0] == "GPT-5.4")
         cell = dict(zip(table["head"], row, strict=True))
-        assert cell["Input per 1M tokens"] == "$1.25" and cell["Output per 1M tokens"] == "$10.00"
-        assert cell["Cached input per 1M tokens"] == "$0.125"
-        assert cell["Higher tiers"] == "Above 200K input tokens: $2.50 input, $0.25 cached, $15.00 output"
+        assert cell["Input per 1M tokens"] == "$2.50" and cell["Output per 1M tokens"] == "$15.00"
+        assert cell["Cached input per 1M tokens"] == "$0.25"
+        assert "Above 272K input tokens: $5.00 input, $0.50 cached, $22.50 output" in table["notes"]["GPT-5.4"]
+        assert "GPT-5.4, for one, goes from $2.50 to $5 per million input tokens" in PAGE.read_text(encoding="utf-8")
 
     def test_every_tiered_model_shows_its_tiers(self) -> None:
         """No tiered model's higher rates are left out of its row."""
         result, table = _table({"set": "current"})
-        column = table["head"].index("Higher tiers")
-        for m, row in zip(result["rows"], table["rows"], strict=True):
-            assert bool(row[column]) == bool(m["tier_rates"]), m["id"]
-            assert row[column].count("Above ") == len(m["tier_rates"]), m["id"]
+        for m in result["rows"]:
+            assert table["notes"].get(m["name"], "").count("Above ") == len(m["tier_rates"]), m["id"]
 
     def test_the_set_note_agrees_with_the_table(self) -> None:
         """The note the refresh writes names what the table does: the cache-read price and later changes."""
         note = knowledge().price_sets["current"].note
-        assert "Cached input is the cache-read price" in note and "for a later day" in note
+        assert "Cached input is the cache-read price" in note and "price in force on its day" in note
         assert prices_refresh.NOTE.split("{", 1)[0] in note
 
 
@@ -584,50 +661,63 @@ class TestPriceDates:
 
 class TestScheduled:
     def test_scheduled_changes_are_read(self) -> None:
-        """Gemini 4 Argon's announced change is in the engine's data with its day and rates."""
-        m = knowledge().price_sets["current"].models["gemini-4-argon"]
-        assert [(c.starts, c.input, c.output) for c in m.scheduled] == [("2026-12-01", 4, 20)]
+        """Gemini 3.8 Flash's announced change is in the engine's data with its day and rates."""
+        m = knowledge().price_sets["current"].models["gemini-3.8-flash"]
+        assert [(c.starts, c.input, c.output) for c in m.scheduled] == [("2027-01-01", 1.5, 7.5)]
 
     def test_every_scheduled_change_is_shown_in_the_table(self) -> None:
         """Each row with a scheduled change says what happens on which day."""
-        prices = knowledge().price_sets["current"]
-        _, table = _table({"set": "current"})
-        notes = {row[0]: row[table["head"].index("Notes")] for row in table["rows"]}
+        day = committed()["effective"]
+        prices = costs.price_set(knowledge(), "current", day)
+        _, table = _table({"set": "current", "date": day})
+        notes = table["notes"]
         changing = [m for m in prices.models.values() if m.scheduled]
         assert changing
         for m in changing:
             for c in m.scheduled:
                 assert f"on {c.starts}, to ${c.input:.2f} input" in notes[m.name], m.id
-        assert "Doubles on 2026-12-01, to $4.00 input, $0.20 cached, $20.00 output" in notes["Gemini 4 Argon"]
+        assert "Doubles on 2027-01-01, to $1.50 input, $0.15 cached, $7.50 output" in notes["Gemini 3.8 Flash"]
 
     def test_the_page_states_the_change_the_data_holds(self) -> None:
         """The prose's example of a scheduled change is the one in the data."""
-        m = knowledge().price_sets["current"].models["gemini-4-argon"]
-        assert "Gemini 4 Argon's prices double on 2026-12-01" in PAGE.read_text(encoding="utf-8")
-        assert m.scheduled[0].starts == "2026-12-01" and m.scheduled[0].input == 2 * m.input
+        m = knowledge().price_sets["current"].models["gemini-3.8-flash"]
+        assert "Gemini 3.8 Flash's prices double on 2027-01-01" in PAGE.read_text(encoding="utf-8")
+        assert m.scheduled[0].starts == "2027-01-01" and m.scheduled[0].input == 2 * m.input
+
+    def test_a_change_whose_day_has_come_is_charged(self) -> None:
+        """Gemini 4 Argon rose to $4/$20 on 2026-12-01: asked for 2026-11-30 it costs the old $2/$10, from
+        2026-12-01 on the new price, and the table dates the row from that day."""
+        base = {"op": "cost", "model": "gemini-4-argon", "input_tokens": 1_000_000, "output_tokens": 1_000_000}
+        before = ask({**base, "date": "2026-11-30"})["result"]
+        after = ask({**base, "date": "2026-12-01"})["result"]
+        assert (before["per_request_usd"], after["per_request_usd"]) == (12.0, 24.0)
+        assert after["model"]["prices_from"] == "2026-12-01"
+        assert any("2026-12-01" in n and "prices in force on 2026-11-30" in n for n in before["notes"])
 
     def test_cost_widget_and_cli_say_the_price_will_change(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Pricing a model with a scheduled change tells the reader, in the widget and in the terminal."""
-        response = handle({"v": 1, "op": "cost", "model": "gemini-4-argon", **WORKLOAD, "render": True})
-        assert "doubles on 2026-12-01" in response["html"]
-        assert cli.main(["cost", "--model", "gemini-4-argon", "--input-tokens", "500", "--output-tokens", "500"]) == 0
-        assert "doubles on 2026-12-01" in " ".join(capsys.readouterr().out.split())
+        day = committed()["effective"]
+        response = handle({"v": 1, "op": "cost", "model": "gemini-3.8-flash", **WORKLOAD, "date": day, "render": True})
+        assert "doubles on 2027-01-01" in response["html"]
+        args = ["cost", "--model", "gemini-3.8-flash", "--input-tokens", "500", "--output-tokens", "500"]
+        assert cli.main([*args, "--date", day]) == 0
+        assert "doubles on 2027-01-01" in " ".join(capsys.readouterr().out.split())
 
 
 class TestReasoning:
     def test_reasoning_models_are_marked_as_data(self) -> None:
         """The o-series and GPT-5-class rows carry `reasons`; older chat models don't."""
         models = knowledge().price_sets["current"].models
-        assert all(models[i].reasons for i in ("o3", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-6.1-sol"))
-        assert not any(models[i].reasons for i in ("gpt-4o", "gpt-4.1", "claude-opus-5-5", "gemini-2.5-pro"))
+        assert all(models[i].reasons for i in ("gpt-5.4-mini", "gpt-6.1-sol", "claude-opus-5-5", "gemini-3.5-flash"))
+        assert not any(models[i].reasons for i in ("claude-sonnet-4-0", "command-r", "grok-3"))
 
     def test_reasoning_rows_say_so_in_the_table(self) -> None:
         _, table = _table({"set": "current"})
-        notes = {row[0]: row[table["head"].index("Notes")] for row in table["rows"]}
-        assert "Bills hidden reasoning as output tokens." in notes["o3"]
-        assert "reasoning" not in notes["GPT-4o"]
+        notes = table["notes"]
+        assert "Bills hidden reasoning as output tokens." in notes["GPT-5.4 mini"]
+        assert "reasoning" not in notes.get("Command R", "")
 
-    @pytest.mark.parametrize("model_id", ["o3", "gpt-5-mini", "gpt-6.1-sol"])
+    @pytest.mark.parametrize("model_id", ["gpt-5.4-mini", "claude-opus-5-5", "gpt-6.1-sol"])
     def test_reasoning_tokens_cost_exactly_what_output_tokens_do(self, model_id: str) -> None:
         """N reasoning tokens change the figure exactly as N more output tokens would, in cost and compare."""
         base = {"model": model_id, "input_tokens": 800, "requests": 1000, "requests_per_day": 100}
@@ -643,7 +733,7 @@ class TestReasoning:
 
     def test_models_that_dont_reason_bill_no_reasoning(self) -> None:
         """A chat model without hidden reasoning costs the same whatever figure is given, and says why."""
-        base = {"model": "gpt-4o", "input_tokens": 800, "output_tokens": 300}
+        base = {"model": "command-r", "input_tokens": 800, "output_tokens": 300}
         plain = ask({"op": "cost", **base})["result"]
         given = ask({"op": "cost", **base, "reasoning_tokens": 2000})["result"]
         assert plain["total_usd"] == given["total_usd"]
@@ -651,14 +741,16 @@ class TestReasoning:
 
     def test_reasoning_tokens_are_validated(self) -> None:
         for bad in (-1, 1.5, "many", True, 10**9):
-            response = handle({"v": 1, "op": "cost", "model": "o3", **WORKLOAD, "reasoning_tokens": bad})
+            response = handle({"v": 1, "op": "cost", "model": "gpt-5.4-mini", **WORKLOAD, "reasoning_tokens": bad})
             assert not response["ok"] and "reasoning tokens" in response["error"]["message"], bad
 
     def test_shown_in_widget_record_and_cli(self, capsys: pytest.CaptureFixture[str]) -> None:
-        response = handle({"v": 1, "op": "cost", "model": "o3", **WORKLOAD, "reasoning_tokens": 1500, "render": True})
+        response = handle(
+            {"v": 1, "op": "cost", "model": "gpt-5.4-mini", **WORKLOAD, "reasoning_tokens": 1500, "render": True}
+        )
         assert 'data-wm-key="reasoning_tokens"' in response["html"] and 'value="1500"' in response["html"]
         assert "1,500 reasoning" in response["record"]
-        args = ["cost", "--model", "o3", "--input-tokens", "500", "--output-tokens", "500"]
+        args = ["cost", "--model", "gpt-5.4-mini", "--input-tokens", "500", "--output-tokens", "500"]
         assert cli.main([*args, "--reasoning-tokens", "1500"]) == 0
         assert "1,500 reasoning" in capsys.readouterr().out
 

@@ -126,6 +126,8 @@ def cmd_cost(args: argparse.Namespace) -> dict[str, Any]:
             "cached_share": args.cached_share,
             "reasoning_tokens": args.reasoning_tokens,
             "set": args.prices,
+            "date": args.date,
+            "batch": args.batch or None,
         }
     )
 
@@ -140,6 +142,8 @@ def cmd_compare(args: argparse.Namespace) -> dict[str, Any]:
             "output_tokens": args.output_tokens,
             "reasoning_tokens": args.reasoning_tokens,
             "set": args.prices,
+            "date": args.date,
+            "batch": args.batch or None,
         }
     )
 
@@ -155,6 +159,7 @@ def cmd_conversation(args: argparse.Namespace) -> dict[str, Any]:
             "reply": args.reply,
             "cached_share": args.cached_share,
             "set": args.prices,
+            "date": args.date,
         }
     )
 
@@ -181,7 +186,7 @@ def cmd_context(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_models(args: argparse.Namespace) -> dict[str, Any]:
-    return _ask({"op": "models", "set": args.prices})
+    return _ask({"op": "models", "set": args.prices, "date": args.date})
 
 
 def cmd_topics(args: argparse.Namespace) -> dict[str, Any]:
@@ -251,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def prices(p: argparse.ArgumentParser) -> None:
         p.add_argument("--prices", metavar="SET", default=None, help="price set (see: whatmatters models)")
+        p.add_argument("--date", metavar="DAY", default=None, help="prices in force on this day (default: today)")
 
     def tokens_args(p: argparse.ArgumentParser, required: bool = True) -> None:
         typical = " (default: the guide's typical request)" if not required else ""
@@ -268,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help="hidden reasoning tokens per request, billed as output by reasoning models (default 0)",
         )
+        p.add_argument("--batch", action="store_true", help="price at the model's batch rates, where it has them")
 
     p = add("cost", cmd_cost, "what N requests to a model cost")
     p.add_argument("--model", required=True, metavar="ID", help="model id (see: whatmatters models)")
@@ -309,9 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", type=int, required=True, metavar="N", help="the model's context window in tokens")
     p.add_argument("--needs-early-context", action="store_true", help="early messages still matter later")
 
-    add("models", cmd_models, "list the models and prices of a price set").add_argument(
-        "--prices", metavar="SET", default=None, help="price set"
-    )
+    prices(add("models", cmd_models, "list the models and prices of a price set"))
     add("topics", cmd_topics, "list the topics that have a question flow")
 
     p = sub.add_parser(
@@ -323,8 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = actions.add_parser(
         "refresh",
         parents=[common],
-        help="write current.json from the installed genai-prices",
-        description="write current.json from the installed genai-prices",
+        help="write current.json from the installed genai-prices and litellm's model map",
+        description="write current.json from the installed genai-prices, with shutdown dates from litellm's model map",
     )
     p.set_defaults(func=cmd_prices_refresh)
     p.add_argument(
@@ -338,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=parse_day,
         default=None,
         metavar="YYYY-MM-DD",
-        help="read the prices in force on this day (default: the day pinned for this genai-prices)",
+        help="the day the prices are checked on: later changes stay scheduled, and models due to shut down within 30 days of it are left out (default: today)",
     )
 
     p = add("assets", cmd_assets, "copy the live widgets' runtime (Pyodide, engine, scripts) into a site folder")

@@ -1,51 +1,45 @@
-"""Make `data/prices/current.json` from the genai-prices package: a development-time tool.
+"""Make `data/prices/current.json` from genai-prices and LiteLLM's model map: a development-time tool.
 
 The engine stays stdlib-only, so nothing in it imports this module; `whatmatters prices
-refresh` does, and genai-prices is imported inside the functions that need it. The file
+refresh` does, and genai-prices is imported inside the functions that need it. LiteLLM's
+model map is read as the JSON file its wheel ships, without importing litellm. The file
 it writes is a plain price set the loader reads like any other, in USD per million tokens.
 
-Same genai-prices version in, same bytes out: prices are read as of a fixed day per
-pinned version (`AS_OF`), rows and keys are sorted, and no clock time is written.
-When you bump the genai-prices pin in pyproject.toml, add the new version's day here.
+Prices come from genai-prices, with every dated change it lists (so the engine can answer
+with the price in force on a reader's day); shutdown dates, successors and which models
+bill reasoning come from LiteLLM's map, with retired-models.toml and reasoning-models.toml
+holding only the facts that map lacks, each with its own source. Same versions and same
+day in, same bytes out: rows and keys are sorted, and no clock time is written.
 """
 
 from __future__ import annotations
 
 import datetime
-import fnmatch
 import json
 import pathlib
 import re
-import tomllib
 from decimal import Decimal
 from typing import Any, cast
 
+from .model_map import PROVIDERS_FILE, REASONING_FILE, RETIRED_FILE, entry_for, index_map, read_map, shutdown_of
+from .model_map import providers_config as providers_config
+from .model_map import reasoning_overrides as reasoning_overrides
+from .model_map import retired_models as retired_models
+
 FILE_NAME = "current.json"
-# Models their providers retired that genai-prices doesn't flag `deprecated`: kept out, with
-# the day and the provider's page recorded there (data, beside the price sets).
-RETIRED_FILE = pathlib.Path(__file__).resolve().parents[1] / "data" / "retired-models.toml"
-# Which models bill hidden reasoning as output, by id pattern: genai-prices doesn't say.
-REASONING_FILE = RETIRED_FILE.with_name("reasoning-models.toml")
-
-# The day each pinned genai-prices version is read at, written as the set's `effective`
-# date; price changes scheduled after it are kept under `scheduled`, not applied.
-AS_OF = {"0.2.3": "2026-11-26"}
-
-# genai-prices provider id -> the name the guide shows, in the order ids are claimed:
-# Google resells Claude models under the same ids, and Anthropic's own rows win.
-PROVIDERS = {"anthropic": "Anthropic", "openai": "OpenAI", "google": "Google"}
-
 # The 2024 quick reference's models: kept whatever the filters below say, unless retired.
 SEED_IDS = frozenset({"gpt-3.5-turbo", "gpt-4", "gpt-4-turbo", "claude-3-sonnet", "claude-3-haiku"})
 
 # A chat model writes text: a price for any other output (audio, images, video) marks a
 # model this guide's text-token sums would misprice. Extra input kinds are fine: text
-# input is still priced by input_mtok.
+# input is still priced by input_mtok. A fee per request is not: a token sum leaves it out.
 TEXT_OUTPUT_KEY = "output_mtok"
+PER_REQUEST_KEYS = ("requests_kcount",)
 
 # Models that are not chat models, by a fragment of their id.
 NOT_CHAT = (
     "embedding",
+    "embed",
     "tts",
     "transcribe",
     "whisper",
@@ -59,20 +53,29 @@ NOT_CHAT = (
     "babbage",
     "davinci",
     "curie",
+    "ocr",
+    "sonic",
+    "voice",
 )
 NOT_CHAT_IDS = frozenset({"ada"})
 
 NOTE = (
-    "Standard rates as genai-prices listed them on {as_of}, the ones in force that day; a change it lists "
-    "for a later day is given with that day. Cached input is the cache-read price; cache writes, batch, "
-    "flex and priority rates are left out, as are image, audio and embedding models, models their "
-    "providers have retired, and open-weight models, whose price is a third-party host's rather than the "
-    "maker's. Reasoning models bill their hidden reasoning as output tokens.{skipped}"
+    "Standard rates as genai-prices lists them, with every dated change it records: each answer uses the "
+    "price in force on its day. Cached input is the cache-read price and cache write the price of writing "
+    "to the cache; batch rates are given where the source has them; flex and priority rates are left out, "
+    "as are image, audio and embedding models, models shut down or due to shut down within "
+    "{leave} days (dates from LiteLLM's model map), and open-weight models hosted by others, whose price "
+    "is a host's rather than the maker's. Reasoning models bill their hidden reasoning as output tokens.{skipped}"
 )
 SKIPPED_NOTE = " {n} tiered models whose steps can't be written that way are left out."
 
 # The genai-prices keys a row is made of, and the name each has in a row.
-ROW_KEYS = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cached_input"}
+ROW_KEYS = {
+    "input_mtok": "input",
+    "output_mtok": "output",
+    "cache_read_mtok": "cached_input",
+    "cache_write_mtok": "cache_write",
+}
 
 
 def _num(value: Decimal) -> int | float:
@@ -181,77 +184,107 @@ def _word(word: str) -> str:
     return {"api": "API"}.get(word, word.capitalize() if word.isalpha() else word)
 
 
-def retired_models(path: pathlib.Path = RETIRED_FILE) -> dict[str, dict[str, Any]]:
-    """The retired models by id, each with its name, retirement day and source."""
-    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("retired", [])
-    out: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        if entry["id"] in out:
-            raise ValueError(f"{path.name}: {entry['id']} is listed twice")
-        datetime.date.fromisoformat(entry["retired"])
-        out[entry["id"]] = entry
-    return out
-
-
-def _skip_reason(model: Any, prices: Any, retired: frozenset[str] = frozenset()) -> str | None:
+def _skip_reason(model: Any, prices: Any, conf: dict[str, Any], retired: frozenset[str] = frozenset()) -> str | None:
     """Why a model stays out of the snapshot, or None to keep it."""
     if model.id in retired:
         return "retired"
     if model.id in SEED_IDS:
         return None
-    if ":" in model.id or ".ft-" in model.id:
+    if conf.get("only") and not model.id.startswith(tuple(conf["only"])):
+        return "another maker's"
+    if model.id.startswith(tuple(conf.get("skip", ()))):
+        return "another maker's"
+    if (":" in model.id and not conf.get("only")) or ".ft-" in model.id:
         return "fine-tuned"
-    if model.id in NOT_CHAT_IDS or any(part in model.id for part in NOT_CHAT):
+    if model.id in NOT_CHAT_IDS or any(part in model.id.lower() for part in NOT_CHAT):
         return "not a chat model"
     keys = {k for k, v in vars(prices).items() if v is not None}
     if not {"input_mtok", TEXT_OUTPUT_KEY} <= keys or any(
         k.startswith("output_") and k != TEXT_OUTPUT_KEY for k in keys
     ):
         return "not priced by text tokens"
+    if keys & set(PER_REQUEST_KEYS):
+        return "billed per request too"
     if model.deprecated:
         return "deprecated"
-    if "open-weight" in (model.description or "").lower():
+    if not conf.get("open_weight") and "open-weight" in (model.description or "").lower():
         return "open-weight"  # anyone may host it; the listed price is one host's, not the maker's
     if _is_tiered(prices) and _tier_starts(prices) is None:
         return "tiered"
     return None
 
 
+def _batch(model: Any, as_of: datetime.date) -> dict[str, Any] | None:
+    """The batch rates genai-prices lists for a model, in force on `as_of`, or None."""
+    from genai_prices.types import StartDateConstraint
+
+    for variant in getattr(model, "price_variants", None) or []:
+        if variant.when != {"processing": "batch"}:
+            continue
+        constraint = variant.constraint
+        if isinstance(constraint, StartDateConstraint) and constraint.start_date > as_of:
+            continue
+        if constraint is not None and not isinstance(constraint, StartDateConstraint):
+            continue
+        rates = _row_prices(variant.prices)
+        if {"input", "output"} <= rates.keys():
+            return rates
+    return None
+
+
 def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
-    """The price set as a dict, from the installed genai-prices, read as of `as_of`."""
+    """The price set as a dict, from the installed genai-prices and LiteLLM's map, read as of `as_of`."""
     import genai_prices
     from genai_prices.data import providers
 
     version = genai_prices.__version__
-    if as_of is None:
-        pinned = AS_OF.get(version)
-        as_of = datetime.date.fromisoformat(pinned) if pinned else datetime.datetime.now(datetime.UTC).date()
+    litellm_version, litellm_raw = read_map()
+    index = index_map(litellm_raw)
+    as_of = as_of or datetime.datetime.now(datetime.UTC).date()
+    config = providers_config()
+    taken, left_out = config["providers"], config["left_out"]
     by_id = {p.id: p for p in providers}
+    unknown_providers = sorted(by_id.keys() - taken.keys() - left_out.keys())
+    if unknown_providers:
+        raise LookupError(
+            f"{PROVIDERS_FILE.name} neither takes nor leaves out genai-prices {version}'s providers: "
+            f"{', '.join(unknown_providers)}"
+        )
+    leave_by = (as_of + datetime.timedelta(days=config["leave_within_days"])).isoformat()
     retired = retired_models()
-    known = {m.id for provider_id in PROVIDERS for m in by_id[provider_id].models}
-    unknown = sorted(retired.keys() - known)
+    reasoning = reasoning_overrides()
+    known = {m.id for provider_id in taken for m in by_id[provider_id].models}
+    unknown = sorted((retired.keys() | reasoning.keys()) - known)
     if unknown:
-        raise LookupError(f"{RETIRED_FILE.name} names models genai-prices {version} doesn't list: {', '.join(unknown)}")
+        raise LookupError(
+            f"{RETIRED_FILE.name} or {REASONING_FILE.name} names models genai-prices {version} doesn't list: "
+            f"{', '.join(unknown)}"
+        )
     rows: dict[str, dict[str, Any]] = {}
+    successors: dict[str, str] = {}
     tiered: list[str] = []
     earlier_models: list[Any] = []
-    for provider_id, provider_name in PROVIDERS.items():
+    for provider_id, conf in taken.items():
         models = by_id[provider_id].models
         for model in models:
-            if any(m.is_match(model.id) for m in earlier_models):
+            if model.id in rows or any(m.is_match(model.id) for m in earlier_models):
                 continue  # another provider's model, resold (Claude on Google's Vertex AI)
             if _by_time_of_day(model):
                 continue  # off-peak discounts have no single number to write
             prices, start, earlier, later = _timeline(model, as_of)
-            reason = _skip_reason(model, prices, frozenset(retired))
+            reason = _skip_reason(model, prices, conf, frozenset(retired))
             if reason == "tiered":
                 tiered.append(model.id)
             if reason is not None:
                 continue
+            entry = entry_for(index, conf["litellm"], model)
+            shutdown, successor = shutdown_of(model, entry, retired)
+            if shutdown is not None and shutdown <= leave_by:
+                continue  # gone, or going within the window: no default or example may lean on it
             row: dict[str, Any] = {
                 "id": model.id,
                 "name": _name(model),
-                "provider": provider_name,
+                "provider": conf["name"],
                 "genai_prices_ref": f"{provider_id}/{model.id}",
                 **_row_prices(prices),
             }
@@ -260,27 +293,43 @@ def snapshot(as_of: datetime.date | None = None) -> dict[str, Any]:
                 ("effective", start),
                 ("history", earlier),
                 ("scheduled", later),
+                ("batch", _batch(model, as_of)),
+                ("shutdown", shutdown),
             ):
                 if value:
                     row[key] = value
+            if (entry or {}).get("supports_reasoning") or model.id in reasoning:
+                row["reasons"] = True
+            if successor:
+                successors[model.id] = successor
             rows[model.id] = row
         earlier_models += models
-    missing = SEED_IDS - rows.keys() - retired.keys()
-    if missing:
-        raise LookupError(f"genai-prices {version} has no price for {', '.join(sorted(missing))}")
+    lower = {mid.lower(): mid for mid in rows}
+    for mid, successor in successors.items():
+        if successor.lower() in lower and lower[successor.lower()] != mid:
+            rows[mid]["replacement"] = lower[successor.lower()]
+    absent = SEED_IDS - known - retired.keys()
+    if absent:
+        raise LookupError(f"genai-prices {version} has no price for {', '.join(sorted(absent))}")
     _check_names(rows)
-    _mark_reasoning(rows)
     url = _project_url()
     return {
         "id": "current",
         "name": "Current prices",
         "unit": "per-1m",
         "effective": as_of.isoformat(),
+        "checked": as_of.isoformat(),
         "newest_change": max((r["effective"] for r in rows.values() if "effective" in r), default=None),
-        "source": f"genai-prices {version} ({url.split('://', 1)[-1]})",
+        "source": f"genai-prices {version} ({url.split('://', 1)[-1]}); shutdown dates from LiteLLM {litellm_version}",
         "source_url": url,
         "genai_prices_version": version,
-        "note": NOTE.format(as_of=as_of.isoformat(), skipped=SKIPPED_NOTE.format(n=len(tiered)) if tiered else ""),
+        "litellm_version": litellm_version,
+        "leave_within_days": config["leave_within_days"],
+        "retiring_within_days": config["retiring_within_days"],
+        "stale_after_days": config["stale_after_days"],
+        "note": NOTE.format(
+            leave=config["leave_within_days"], skipped=SKIPPED_NOTE.format(n=len(tiered)) if tiered else ""
+        ),
         "skipped_tiered": sorted(tiered),
         "model": sorted(rows.values(), key=lambda r: (r["provider"], r["id"])),
     }
@@ -294,18 +343,6 @@ def _check_names(rows: dict[str, dict[str, Any]]) -> None:
         if key in seen:
             raise ValueError(f"{seen[key]} and {row['id']} are both listed as {row['provider']} {row['name']}")
         seen[key] = row["id"]
-
-
-def _mark_reasoning(rows: dict[str, dict[str, Any]], path: pathlib.Path | None = None) -> None:
-    """`reasons: true` on each row whose id matches a pattern of the reasoning-models file."""
-    path = path or REASONING_FILE
-    patterns = [entry["match"] for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("reasoning", [])]
-    for pattern in patterns:
-        matched = [row for row in rows.values() if fnmatch.fnmatchcase(row["id"], pattern)]
-        if not matched:
-            raise LookupError(f"{path.name}: the pattern {pattern!r} matches no current model")
-        for row in matched:
-            row["reasons"] = True
 
 
 def _project_url() -> str:
