@@ -100,7 +100,7 @@ def _fold(ch: str) -> str:
         if ch in _INVISIBLE:
             folded = ""
         elif 0xE0020 <= code <= 0xE007E:  # Unicode "tag" letters hide ASCII text in plain sight
-            folded = chr(code - 0xE0000)
+            folded = chr(code - 0xE0000).casefold()
         elif 0xE0000 <= code <= 0xE007F:
             folded = ""
         else:
@@ -152,6 +152,12 @@ def screen(k: Knowledge, text: str) -> dict[str, Any]:
             # Map the match back onto what the reader wrote, so they see their own words.
             words = text[origin[start] : origin[end - 1] + 1] if end > start else ""
             hits.append({"id": p.id, "name": p.name, "why": p.why, "match": words.strip()[:120]})
+    model = k.ai.screen_model
+    if model is not None:
+        score, start, end = model.best_passage(form)
+        if score >= model.threshold and end > start:
+            words = text[origin[start] : origin[end - 1] + 1]
+            hits.append({"id": "model", "name": model.name, "why": model.why, "match": words.strip()[:120]})
     return {
         "text": text,
         "length": len(text),
