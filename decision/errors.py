@@ -2,12 +2,18 @@
 
 
 class RequestError(Exception):
-    """A request the engine can't answer; `message` is shown to the reader as it is."""
+    """A request the engine can't answer; `message` is shown to the reader as it is.
 
-    def __init__(self, code: str, message: str) -> None:
+    `field` names the request field at fault, when one is; `say` is the sentence a form shows
+    beside that field, in the words of its label (no request keys).
+    """
+
+    def __init__(self, code: str, message: str, field: str | None = None, say: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
+        self.say = say
 
 
 class DataError(Exception):

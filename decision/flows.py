@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -102,23 +103,42 @@ def question_view(q: Question) -> dict[str, Any]:
 
 
 def tree(k: Knowledge, flow: Flow, qid: str | None = None) -> dict[str, Any]:
-    """The whole flow from `qid` (its start by default) as nested questions, answers and verdicts."""
-    q = flow.questions[qid or flow.start]
-    options = []
-    for o in q.options:
-        if o.next is not None:
-            options.append({"value": o.value, "label": o.label, "next": tree(k, flow, o.next), "verdict": None})
-        else:
-            verdict = k.verdicts[o.verdict or ""]
-            options.append(
-                {
-                    "value": o.value,
-                    "label": o.label,
-                    "next": None,
-                    "verdict": {"id": verdict.id, "label": verdict.label, "reason": o.reason},
-                }
-            )
-    return {"id": q.id, "text": q.text, "options": options}
+    """The whole flow from `qid` (its start by default) as nested questions, answers and verdicts.
+
+    A flow is a graph: two answers may lead to one question. That question is spelled out once,
+    where a depth-first reading first meets it (marked `"shared": true`); every later answer
+    that leads to it gets `{"id", "text", "again": true}`, so the tree grows with the number of
+    questions and answers, never with the number of paths.
+    """
+    root = qid or flow.start
+    leads = Counter(o.next for q in flow.questions.values() for o in q.options if o.next is not None)
+    drawn: set[str] = set()
+
+    def node(qid: str) -> dict[str, Any]:
+        q = flow.questions[qid]
+        if qid in drawn:
+            return {"id": q.id, "text": q.text, "again": True}
+        drawn.add(qid)
+        options = []
+        for o in q.options:
+            if o.next is not None:
+                options.append({"value": o.value, "label": o.label, "next": node(o.next), "verdict": None})
+            else:
+                verdict = k.verdicts[o.verdict or ""]
+                options.append(
+                    {
+                        "value": o.value,
+                        "label": o.label,
+                        "next": None,
+                        "verdict": {"id": verdict.id, "label": verdict.label, "reason": o.reason},
+                    }
+                )
+        out: dict[str, Any] = {"id": q.id, "text": q.text, "options": options}
+        if leads[qid] > 1:
+            out["shared"] = True
+        return out
+
+    return node(root)
 
 
 def paths(flow: Flow) -> list[list[tuple[str, str]]]:

@@ -10,8 +10,10 @@ import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from .screen_model import ScreenModel
 
 COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt,
@@ -155,7 +157,12 @@ class Strategy:
 
 @dataclass(frozen=True)
 class Pattern:
-    """A suspicious pattern; its regex (case-insensitive) is compiled when the screener first reads it."""
+    """A suspicious pattern, compiled when the screener first reads it.
+
+    It reads the case-folded normal form (advisors.screen_form), so it is written in lower
+    case and compiled case-sensitive: case-insensitive matching made every pattern about
+    three times slower on a long message.
+    """
 
     id: str
     name: str
@@ -164,7 +171,7 @@ class Pattern:
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile(self.source, re.IGNORECASE)
+        return re.compile(self.source)
 
 
 @dataclass(frozen=True)
@@ -175,16 +182,30 @@ class Tier:
     input: float
     output: float
     cached_input: float | None
+    cache_write: float | None = None
+
+
+@dataclass(frozen=True)
+class Rates:
+    """A set of rates on their own: a model's batch prices."""
+
+    input: float
+    output: float
+    cached_input: float | None
+    cache_write: float | None
+    tiers: tuple[Tier, ...] = ()
 
 
 @dataclass(frozen=True)
 class Change:
-    """A price change the data knows is coming: from `starts` on, these rates apply."""
+    """A dated price: from `starts` on (or, with no day, before every dated one), these rates apply."""
 
-    starts: str
+    starts: str | None
     input: float
     output: float
     cached_input: float | None
+    cache_write: float | None = None
+    tiers: tuple[Tier, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +221,11 @@ class Model:
     tiers: tuple[Tier, ...] = ()
     scheduled: tuple[Change, ...] = ()
     reasons: bool = False  # bills hidden reasoning tokens as output
+    cache_write: float | None = None  # the price of writing input to the prompt cache
+    batch: Rates | None = None
+    history: tuple[Change, ...] = ()  # earlier prices, oldest first
+    shutdown: str | None = None  # the day the provider stops answering calls to it
+    replacement: str | None = None  # the id of the model the provider names as its successor
 
 
 @dataclass(frozen=True)
@@ -211,6 +237,11 @@ class PriceSet:
     source: str
     note: str
     models: Mapping[str, Model]
+    checked: str | None = None  # the day the prices were last checked against their source
+    leave_within_days: int = 30  # a model due to shut down this soon leaves every list and example
+    retiring_within_days: int = 90  # ... and this soon is marked "retiring"
+    day: str | None = None  # for a set read on one day: that day (prices in force then)
+    left: Mapping[str, Model] = field(default_factory=dict)  # ... and the models that had left it by then
 
 
 @dataclass(frozen=True)
@@ -240,6 +271,19 @@ class CostReference:
 
 
 @dataclass(frozen=True)
+class ScreenerFigure:
+    """The screener on one kind of held-out attack (data/screener-figures.toml, written by the evaluation)."""
+
+    where: str  # direct, indirect or all: where the attack comes from
+    attacks: int
+    caught: int
+    harmless: int
+    false_alarms: int
+    precision: float | None
+    recall: float | None
+
+
+@dataclass(frozen=True)
 class AiAdvice:
     """What the guide advises for AI features: cost habits, latency, context windows, screening."""
 
@@ -253,6 +297,8 @@ class AiAdvice:
     context_rules: tuple[Rule, ...]
     defences: tuple[tuple[str, str], ...]
     patterns: tuple[Pattern, ...]
+    screen_model: ScreenModel | None = None  # data/screener-model.json, where the data has one
+    screener_figures: tuple[ScreenerFigure, ...] = ()  # data/screener-figures.toml, where the data has one
 
 
 @dataclass(frozen=True)

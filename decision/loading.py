@@ -27,6 +27,7 @@ from .knowledge import (
     Problem,
     Question,
     Rule,
+    ScreenerFigure,
     Signal,
     Stage,
     Strategy,
@@ -34,8 +35,10 @@ from .knowledge import (
     Widget,
 )
 from .prices import read_price_set
-from .reading import TableReader, conditions, read_toml, unique
+from .protocol import MAX_FLOW_DEPTH, MAX_FLOW_QUESTIONS, MAX_QUESTION_ANSWERS
+from .reading import TableReader, check_slug, conditions, read_toml, unique
 from .request import RENDER_OPTIONS
+from .screen_model import ScreenModel
 
 DATA_DIR = pathlib.Path(__file__).with_name("data")
 BROWSER = sys.platform == "emscripten"  # Pyodide
@@ -136,6 +139,7 @@ def _problems(base: pathlib.Path) -> tuple[Problem, ...]:
 
 def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict], signals: Mapping[str, Signal]) -> Flow:
     file = f"flows/{name}.toml"
+    check_slug(file, name, "a flow's file name")
     top = TableReader(file, read_toml(base, file), name)
     topic = top.get("topic", "str")
     if topic != name:
@@ -153,6 +157,7 @@ def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict], signal
                 o.get("verdict", "str", None),
                 o.get("reason", "str", None),
             )
+            check_slug(file, opt.value, "an answer's value")
             if (opt.next is None) == (opt.verdict is None):
                 raise q.fail(f"dead end: answer '{opt.value}' needs either 'next' or 'verdict'")
             if opt.verdict is not None and opt.verdict not in verdicts:
@@ -185,29 +190,90 @@ def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict], signal
         for option in question.options:
             if option.next is not None and option.next not in by_id:
                 raise DataError(file, question.id, f"unknown reference: next question '{option.next}'")
+    _check_size(file, by_id)
     _check_graph(file, start, by_id)
+    _check_depth(file, start, by_id)
     return Flow(topic, top.get("title", "str"), start, by_id, top.get("general", "bool", False))
 
 
+def _check_size(file: str, questions: Mapping[str, Question]) -> None:
+    """At most MAX_FLOW_QUESTIONS questions of at most MAX_QUESTION_ANSWERS answers each."""
+    if len(questions) > MAX_FLOW_QUESTIONS:
+        raise DataError(file, "-", f"too big: {len(questions)} questions, a flow may have at most {MAX_FLOW_QUESTIONS}")
+    for q in questions.values():
+        if len(q.options) > MAX_QUESTION_ANSWERS:
+            raise DataError(
+                file, q.id, f"too many answers: {len(q.options)}, a question may have at most {MAX_QUESTION_ANSWERS}"
+            )
+
+
 def _check_graph(file: str, start: str, questions: Mapping[str, Question]) -> None:
-    """Every question reachable from the start, and no path that loops back on itself."""
-    state: dict[str, str] = {}
+    """Every question reachable from the start, and no path that loops back on itself.
 
-    def visit(qid: str, trail: list[str]) -> None:
-        if state.get(qid) == "open":
+    A depth-first walk with its own stack, so a long chain of questions can't exhaust Python's.
+    """
+    state: dict[str, str] = {start: "open"}
+    trail = [start]
+    stack = [iter([o.next for o in questions[start].options if o.next is not None])]
+    while stack:
+        qid = next(stack[-1], None)
+        if qid is None:
+            stack.pop()
+            state[trail.pop()] = "done"
+        elif state.get(qid) == "open":
             raise DataError(file, qid, "cycle: " + " -> ".join([*trail, qid]))
-        if state.get(qid) == "done":
-            return
-        state[qid] = "open"
-        for o in questions[qid].options:
-            if o.next is not None:
-                visit(o.next, [*trail, qid])
-        state[qid] = "done"
-
-    visit(start, [])
+        elif qid not in state:
+            state[qid] = "open"
+            trail.append(qid)
+            stack.append(iter([o.next for o in questions[qid].options if o.next is not None]))
     for qid in questions:
         if qid not in state:
             raise DataError(file, qid, f"unreachable question: no answer leads to it from '{start}'")
+
+
+def _check_depth(file: str, start: str, questions: Mapping[str, Question]) -> None:
+    """No path longer than MAX_FLOW_DEPTH questions (the graph is acyclic by now)."""
+    order: list[str] = []  # questions, each after every question it leads to
+    seen: set[str] = set()
+    stack = [(start, False)]
+    while stack:
+        qid, finished = stack.pop()
+        if finished:
+            order.append(qid)
+            continue
+        if qid in seen:
+            continue
+        seen.add(qid)
+        stack.append((qid, True))
+        stack += [(o.next, False) for o in questions[qid].options if o.next is not None and o.next not in seen]
+    depth: dict[str, int] = {}
+    for qid in order:
+        depth[qid] = 1 + max((depth[o.next] for o in questions[qid].options if o.next is not None), default=0)
+    if depth[start] > MAX_FLOW_DEPTH:
+        raise DataError(
+            file,
+            start,
+            f"too deep: a path of {depth[start]} questions, a flow may ask at most {MAX_FLOW_DEPTH} in a row",
+        )
+
+
+def _screener_figures(base: pathlib.Path) -> tuple[ScreenerFigure, ...]:
+    file = "screener-figures.toml"
+    out = []
+    for kind, raw in read_toml(base, file).items():
+        r = TableReader(file, raw, kind)
+        out.append(
+            ScreenerFigure(
+                check_slug(file, kind, "where an attack comes from"),
+                r.get("attacks", "int"),
+                r.get("caught", "int"),
+                r.get("harmless", "int"),
+                r.get("false_alarms", "int"),
+                r.get("precision", "num", None),
+                r.get("recall", "num", None),
+            )
+        )
+    return tuple(out)
 
 
 def _strategies(r: TableReader, key: str) -> list[Strategy]:
@@ -260,6 +326,20 @@ def _ai(base: pathlib.Path) -> AiAdvice:
         if kind not in ("input", "output"):
             raise d.fail(f"defence kind '{kind}' should be input or output")
         defences.append((kind, d.get("text", "str")))
+    # The screener's model is optional: a site's own data may bring none (or its own, trained the same way).
+    model_file = base / "screener-model.json"
+    screen_model = None
+    if model_file.is_file():
+        try:
+            said = TableReader(file, top.get("screener_model", "table"), "screener_model")
+            screen_model = ScreenModel(
+                model_file.read_text(encoding="utf-8"), said.get("name", "str"), said.get("why", "str")
+            )
+            if not BROWSER:  # read now on CPython, so a broken file names itself at build time
+                screen_model.check()
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise DataError("screener-model.json", "-", f"not a screener model ({exc})") from None
+    figures = _screener_figures(base) if (base / "screener-figures.toml").is_file() else ()
     ctx = TableReader(file, top.get("context", "table"), "context")
     ref = TableReader(file, top.get("cost_reference", "table"), "cost_reference")
     return AiAdvice(
@@ -286,6 +366,8 @@ def _ai(base: pathlib.Path) -> AiAdvice:
         context_rules=_rules(file, top, "context_rule", context),
         defences=tuple(defences),
         patterns=tuple(patterns),
+        screen_model=screen_model,
+        screener_figures=figures,
     )
 
 
@@ -294,6 +376,7 @@ def _widgets(base: pathlib.Path) -> dict[str, Widget]:
     top = TableReader(file, read_toml(base, file), "-")
     out = {}
     for wid, raw in top.get("widget", "table").items():
+        check_slug(file, wid)
         r = TableReader(file, raw, wid)
         options = r.get("options", "strs")
         render = r.get("render", "table", {})
@@ -316,9 +399,18 @@ def _widgets(base: pathlib.Path) -> dict[str, Widget]:
     return out
 
 
+def _check_folder(root: pathlib.Path) -> None:
+    """A data folder that isn't there is named as such, not as its first missing file."""
+    if not root.exists():
+        raise DataError(str(root), "-", "no such folder")
+    if not root.is_dir():
+        raise DataError(str(root), "-", "is not a folder (give the folder that holds verdicts.toml)")
+
+
 def load(base: pathlib.Path | str | None = None) -> Knowledge:
     """Read and validate all of decision/data/ (or a copy of it at `base`)."""
     root = pathlib.Path(base) if base is not None else DATA_DIR
+    _check_folder(root)
     verdicts = _verdicts(root)
     signals = _signals(root)
     problems = _problems(root)
@@ -341,6 +433,8 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
         else []
     )
     sets = [read_price_set(root, f) for f in price_files]
+    for file, price_set in zip(price_files, sets, strict=True):
+        check_slug(file, price_set.id)
     price_sets = unique("prices", sets)
     if not price_sets:
         raise DataError("prices", "-", "no price set found")

@@ -15,3 +15,12 @@ MAX_ID_CHARS = 200
 MAX_ANSWERS = 50
 MAX_STATE_CHARS = 4_000  # a shared link's saved answers, base64url
 SCREEN_MAX_CHARS = 20_000  # one message to screen for prompt injection
+
+# Bounds on a question flow, a site's own data included: loading refuses a flow past them,
+# so the whole flow drawn on its page (tree, picture, outline) stays small and quick.
+MAX_FLOW_QUESTIONS = 100
+MAX_FLOW_DEPTH = MAX_ANSWERS  # questions on one path: a longer one couldn't be answered in one request
+MAX_QUESTION_ANSWERS = 10
+# An id in the data (question, verdict, signal, stage, answer value...): a slug, so it reads the
+# same in a class name, a shared link, a CLI flag and an HTML id.
+ID_PATTERN = r"[a-z0-9][a-z0-9._-]*"

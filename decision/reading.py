@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 from .errors import DataError
 from .knowledge import COMPARISONS, Condition
+from .protocol import ID_PATTERN, MAX_ID_CHARS
+
+_SLUG = re.compile(ID_PATTERN)
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -69,20 +73,49 @@ class TableReader:
         return [TableReader(self.file, row, f"{key}[{i}]") for i, row in enumerate(rows)]
 
 
-def read_toml(base: pathlib.Path, name: str) -> dict[str, Any]:
-    path = base / name
+def read_text(base: pathlib.Path, name: str) -> str:
+    """A data file's text: strict UTF-8, and any failure a DataError naming the file (and line)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = (base / name).read_bytes()
     except FileNotFoundError:
         raise DataError(name, "-", "file is missing") from None
+    except OSError as exc:
+        raise DataError(name, "-", f"can't be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(name, f"line {line}", f"is not UTF-8 text (byte {raw[exc.start]:#04x})") from None
+
+
+def read_toml(base: pathlib.Path, name: str) -> dict[str, Any]:
+    text = read_text(base, name)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(name, "-", f"is not valid TOML ({exc})") from None
+    except RecursionError:  # tables or arrays nested thousands deep
+        raise DataError(name, "-", "is not valid TOML (nested too deeply)") from None
 
 
-def unique(file: str, items: list[Any], key: str = "id") -> dict[str, Any]:
+def check_slug(file: str, ident: str, what: str = "id") -> str:
+    """`ident` when it is a slug (ID_PATTERN): it becomes class names, link keys and HTML ids."""
+    if not _SLUG.fullmatch(ident) or len(ident) > MAX_ID_CHARS:
+        raise DataError(
+            file,
+            ident[:60],
+            f"{what} should be a slug of at most {MAX_ID_CHARS} characters: lowercase letters, "
+            "digits, '.', '_' and '-', starting with a letter or digit",
+        )
+    return ident
+
+
+def unique(file: str, items: list[Any], key: str = "id", slugs: bool = True) -> dict[str, Any]:
+    """Items by id, refusing duplicates; our own ids must be slugs, a provider's model ids
+    ("amazon.nova-lite-v1:0") are kept as the provider writes them (`slugs=False`)."""
     seen: dict[str, Any] = {}
     for item in items:
-        ident = getattr(item, key)
+        ident = check_slug(file, getattr(item, key)) if slugs else getattr(item, key)
         if ident in seen:
             raise DataError(file, ident, "duplicate id")
         seen[ident] = item
@@ -109,8 +142,9 @@ def conditions(r: TableReader, key: str, fields: Mapping[str, str] | None) -> tu
 
 
 def read_json(base: pathlib.Path, name: str) -> dict[str, Any]:
+    text = read_text(base, name)
     try:
-        doc: dict[str, Any] = json.loads((base / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        doc: dict[str, Any] = json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise DataError(name, "-", f"can't be read as JSON ({exc})") from None
     return doc

@@ -3,6 +3,7 @@ whose message a reader can act on."""
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping
 from decimal import Decimal
@@ -25,7 +26,7 @@ class Request:
         self.canonical: dict[str, Any] = {"v": raw.get("v"), "op": raw.get("op")}
 
     def _missing(self, key: str, what: str) -> RequestError:
-        return RequestError("missing-field", f"Please give {what} ('{key}').")
+        return _at(key, "missing-field", f"Please give {what} ('{key}').")
 
     def text(self, key: str, what: str, default: Any = ..., max_chars: int = MAX_ID_CHARS) -> Any:
         value = self.raw.get(key)
@@ -34,10 +35,10 @@ class Request:
                 raise self._missing(key, what)
             return default
         if not isinstance(value, str):
-            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be text.")
+            raise _at(key, "wrong-type", f"{_first_up(what)} ('{key}') should be text.")
         if len(value) > max_chars:
-            raise RequestError(
-                "too-long", f"{_first_up(what)} ('{key}') is too long: keep it under {max_chars:,} characters."
+            raise _at(
+                key, "too-long", f"{_first_up(what)} ('{key}') is too long: keep it under {max_chars:,} characters."
             )
         self.canonical[key] = value
         return value
@@ -49,16 +50,16 @@ class Request:
                 raise self._missing(key, what)
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a number.")
+            raise _at(key, "wrong-type", f"{_first_up(what)} ('{key}') should be a number.")
         if isinstance(value, float) and not math.isfinite(value):
-            raise RequestError("out-of-range", f"{_first_up(what)} ('{key}') should be a finite number.")
+            raise _at(key, "out-of-range", f"{_first_up(what)} ('{key}') should be a finite number.")
         if whole and isinstance(value, float):
             if not value.is_integer():
-                raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
+                raise _at(key, "wrong-type", f"{_first_up(what)} ('{key}') should be a whole number.")
             value = int(value)
         if not low <= value <= high:
-            raise RequestError(
-                "out-of-range", f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}."
+            raise _at(
+                key, "out-of-range", f"{_first_up(what)} ('{key}') should be between {_plain(low)} and {_plain(high)}."
             )
         self.canonical[key] = value
         return value
@@ -71,7 +72,7 @@ class Request:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be true or false.")
+            raise _at(key, "wrong-type", f"{_first_up(what)} ('{key}') should be true or false.")
         if key in self.raw:
             self.canonical[key] = value
         return value
@@ -86,11 +87,28 @@ class Request:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise RequestError("wrong-type", f"{_first_up(what)} ('{key}') should be an object of names and values.")
+            raise _at(key, "wrong-type", f"{_first_up(what)} ('{key}') should be an object of names and values.")
         if len(value) > max_items:
-            raise RequestError("too-long", f"{_first_up(what)} ('{key}') has too many entries.")
+            raise _at(key, "too-long", f"{_first_up(what)} ('{key}') has too many entries.")
         self.canonical[key] = value
         return value
+
+    def day(self, key: str = "date") -> str:
+        """A calendar day (YYYY-MM-DD) the request is asked for, or today's when it names none.
+
+        Only a day the request gave goes into the canonical request: a page built today must
+        not pin its live widget to the build day."""
+        value = self.raw.get(key)
+        if value is None:
+            return datetime.date.today().isoformat()
+        if not isinstance(value, str) or len(value) != 10:
+            raise RequestError("wrong-type", f"The day ('{key}') should be a date like 2026-12-02.")
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise RequestError("wrong-type", f"The day ('{key}') should be a date like 2026-12-02.") from None
+        self.canonical[key] = value
+        return day.isoformat()
 
     def render_options(self) -> dict[str, bool] | None:
         """None for no HTML; otherwise the renderer's options (`"render": true` means none)."""
@@ -116,3 +134,8 @@ def _first_up(what: str) -> str:
 
 def _plain(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+
+def _at(key: str, code: str, message: str) -> RequestError:
+    """An error about one field: the message names the field's key, the reader's sentence doesn't."""
+    return RequestError(code, message, field=key, say=message.replace(f" ('{key}')", ""))

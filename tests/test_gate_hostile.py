@@ -90,6 +90,11 @@ def vocabulary(built_site: Build) -> dict[str, list[str]]:
         if response["ok"] and response.get("html"):
             reader.feed(response["html"])
     reader.feed('<button type="button" class="wm-load">')  # widget.js's Save-Data offer
+    # widget.js's field errors and out-of-date marks, and the static tree's "opened last" counter.
+    reader.feed(
+        '<span class="wm-field-error" id="e"></span><input aria-invalid="true" aria-describedby="e" '
+        'data-wm-described-before=""><p class="wm-outdated-note" data-wm-outdated="kept" data-wm-opened="1"></p>'
+    )
     # Attributes the browser or Material's scripts add to focused elements.
     attributes = reader.attributes | {"data-focus-visible-added"}
     return {"tags": sorted(reader.tags), "attributes": sorted(attributes)}
