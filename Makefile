@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test setup clean screenshots bench
+.PHONY: serve build test setup clean screenshots bench screener-eval screener-speed
 
 serve: setup  ## build the site and serve it on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -21,6 +21,14 @@ test: setup  ## the whole test suite
 bench: setup  ## our widgets against PyScript, markdown-exec and a bare Pyodide worker: one table, written to bench/RESULTS.md
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/screener_eval.py
+	$(BIN)/python bench/screener_speed.py
+
+screener-speed: setup  ## the screener on 20,000 characters of prose and of each worst case, in Pyodide and CPython: bench/SCREENER-SPEED.md
+	$(BIN)/python bench/screener_speed.py
+
+screener-eval: setup  ## the prompt screener on public sets (held out and development) and our corpus: precision, recall, F1 per set, source and language (WRITE=1 regenerates the AI page's figures)
+	$(BIN)/python bench/screener_eval.py $(if $(WRITE),--write)
 
 screenshots: setup  ## PNGs of every widget in every state, light and dark, desktop and phone, in screenshots/
 	$(BIN)/python tools/screenshots.py screenshots

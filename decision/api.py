@@ -32,6 +32,7 @@ from .protocol import (
     VERSION,
 )
 from .render import decision_records as records
+from .render import screener as screener_html
 from .render import widgets
 from .request import Request
 
@@ -143,6 +144,7 @@ def _answer_cost(k: Knowledge, r: Request) -> dict[str, Any]:
     output_tokens = _tokens(r, "output_tokens", "the output tokens per request")
     cached_share = r.share("cached_share", "the share of cached input, in percent")
     reasoning = _tokens(r, "reasoning_tokens", "the reasoning tokens per request", 0)
+    day = r.day()
     result = costs.estimate(
         k,
         set_id,
@@ -153,13 +155,17 @@ def _answer_cost(k: Knowledge, r: Request) -> dict[str, Any]:
         r.count("requests_per_day", "the requests per day", 0, MAX_REQUESTS, None),
         cached_share,
         reasoning,
+        day,
+        r.flag("batch", "whether the requests go through the batch API"),
     )
     turns = r.count("turns", "the number of conversation turns", 1, MAX_TURNS, None)
     if turns is not None:
         # The same requests as turns of one chat: each resends everything said before it.
         result["conversation"] = costs.conversation(
-            k, set_id, model, turns, 0, input_tokens, output_tokens, cached_share, reasoning
+            k, set_id, model, turns, 0, input_tokens, output_tokens, cached_share, reasoning, day
         )
+    # A name or an unambiguous part of one ("Claude Sonnet 4.5") is saved as the model's id.
+    r.canonical["model"] = result["model"]["id"]
     return result
 
 
@@ -184,6 +190,8 @@ def _answer_compare(k: Knowledge, r: Request) -> dict[str, Any]:
         r.share("cached_share", "the share of cached input, in percent"),
         r.text("baseline", "the baseline model", None),
         _tokens(r, "reasoning_tokens", "the reasoning tokens per request", 0),
+        r.day(),
+        r.flag("batch", "whether the requests go through the batch API"),
     )
 
 
@@ -198,6 +206,7 @@ def _answer_conversation(k: Knowledge, r: Request) -> dict[str, Any]:
         _tokens(r, "reply", "the tokens per reply"),
         r.share("cached_share", "the share of cached input, in percent"),
         _tokens(r, "reasoning_tokens", "the reasoning tokens per reply", 0),
+        r.day(),
     )
 
 
@@ -224,8 +233,10 @@ def _answer_screen(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _answer_models(k: Knowledge, r: Request) -> dict[str, Any]:
-    prices = costs.price_set(k, r.text("set", "the price set", None))
+    prices = costs.price_set(k, r.text("set", "the price set", None), r.day())
     return {
+        "day": prices.day,
+        "checked": prices.checked,
         "set": prices.id,
         "name": prices.name,
         "unit": prices.unit,
@@ -296,15 +307,19 @@ OPERATIONS: dict[str, Operation] = {
     "conversation": Operation(_answer_conversation, widgets.conversation_widget, records.conversation_record),
     "latency": Operation(_answer_latency, widgets.latency_advice),
     "context": Operation(_answer_context, widgets.context_advice),
-    "screen": Operation(_answer_screen, widgets.screen_widget, records.screen_record),
+    "screen": Operation(_answer_screen, screener_html.screen_widget, records.screen_record),
     "models": Operation(_answer_models, widgets.models_table),
     "table": Operation(tables.fill, tables.html),
     "restore": Operation(_answer_restore),
 }
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"ok": False, "v": VERSION, "error": {"code": code, "message": message}}
+def _error(code: str, message: str, field: str | None = None, say: str | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        # A form shows `say` beside the field whose key is `field`.
+        error.update(field=field, say=say or message)
+    return {"ok": False, "v": VERSION, "error": error}
 
 
 def handle(request: Any, k: Knowledge | None = None) -> dict[str, Any]:
@@ -329,7 +344,7 @@ def handle(request: Any, k: Knowledge | None = None) -> dict[str, Any]:
             response["request"] = r.canonical
         return response
     except RequestError as exc:
-        return _error(exc.code, exc.message)
+        return _error(exc.code, exc.message, exc.field, exc.say)
     except DataError:
         return _error("data", "The guide's knowledge could not be loaded. Please try again later.")
     except Exception:

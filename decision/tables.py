@@ -9,13 +9,15 @@ knowledge itself.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from . import costs, stages
 from .errors import RequestError
-from .knowledge import Knowledge
+from .formatting import money
+from .knowledge import Knowledge, Model, PriceSet
 from .render import tables as table_html
 from .request import Request
 
@@ -92,13 +94,15 @@ def _prices(k: Knowledge, r: Request) -> dict[str, Any]:
     """A price set's models; `models` (ids, comma-separated) picks a short table of a few, in that order."""
     picked = r.text("models", "the models to show", None, max_chars=4000)
     ids = None if picked is None else [i.strip() for i in picked.split(",") if i.strip()]
-    return price_table(k, r.text("set", "the price set", None), ids)
+    return price_table(k, r.text("set", "the price set", None), ids, r.day())
 
 
-def price_table(k: Knowledge, set_id: str | None, model_ids: list[str] | None = None) -> dict[str, Any]:
-    """A set's models (or the chosen few) with their rates as the set writes them, the reference
+def price_table(
+    k: Knowledge, set_id: str | None, model_ids: list[str] | None = None, day: str | None = None
+) -> dict[str, Any]:
+    """A set's models (or the chosen few) with the rates in force on `day`, the reference
     workload's cost and a chat's history growth; which columns have anything to show."""
-    prices = costs.price_set(k, set_id)
+    prices = costs.price_set(k, set_id, day)
     ref = k.ai.cost_reference
     if model_ids:
         chosen = list(dict.fromkeys(costs.model(prices, i) for i in model_ids))
@@ -109,7 +113,14 @@ def price_table(k: Knowledge, set_id: str | None, model_ids: list[str] | None = 
     for m in models:
         workload = costs.request_cost(prices, m, ref.input_tokens, ref.output_tokens) * ref.requests
         chat = costs.conversation(
-            k, prices.id, m.id, ref.history_turns, ref.history_system, ref.history_user, ref.history_reply
+            k,
+            prices.id,
+            m.id,
+            ref.history_turns,
+            ref.history_system,
+            ref.history_user,
+            ref.history_reply,
+            day=prices.day,
         )
         view = costs.model_view(prices, m)
         rows.append(
@@ -127,8 +138,10 @@ def price_table(k: Knowledge, set_id: str | None, model_ids: list[str] | None = 
                     }
                     for t in m.tiers
                 ],
-                "row_notes": [c["summary"] for c in view["scheduled"]]
-                + (["Bills hidden reasoning as output tokens."] if m.reasons else []),
+                "row_notes": ([costs.retiring_sentence(prices, m)] if view["retiring"] else [])
+                + [c["summary"] for c in view["scheduled"]]
+                + (["Bills hidden reasoning as output tokens."] if m.reasons else [])
+                + _cache_and_batch(prices, m, view),
                 "reference_usd": costs.usd(workload),
                 "history_growth": chat["growth"],
             }
@@ -139,6 +152,8 @@ def price_table(k: Knowledge, set_id: str | None, model_ids: list[str] | None = 
         "unit": prices.unit,
         "per": "1M tokens" if prices.unit == "per-1m" else "1K tokens",
         "effective": prices.effective,
+        "day": prices.day,
+        "checked": prices.checked,
         "source": prices.source,
         "note": prices.note,
         "rows": rows,
@@ -159,6 +174,19 @@ def price_table(k: Knowledge, set_id: str | None, model_ids: list[str] | None = 
     }
 
 
+def _cache_and_batch(prices: PriceSet, m: Model, view: dict[str, Any]) -> list[str]:
+    """A row's cache-write price (and the hit rate it takes to pay) and its batch rates, where the data has them."""
+    out = []
+    if view["cache_write_per_1m"] is not None:
+        even = view["caching_break_even"]
+        pays = f"; caching pays above a {even:.0%} hit rate" if even is not None else ""
+        out.append(f"Cache writes {money(view['cache_write_per_1m'])} per 1M{pays}.")
+    if view["batch"] is not None:
+        b = view["batch"]
+        out.append(f"Batch: {money(b['input_per_1m'])} input, {money(b['output_per_1m'])} output per 1M.")
+    return out
+
+
 def _widgets(k: Knowledge, r: Request) -> dict[str, Any]:
     """The widget registry (decision/data/widgets.toml): each widget's fence options and embed pages."""
     return {
@@ -173,6 +201,16 @@ def _widgets(k: Knowledge, r: Request) -> dict[str, Any]:
     }
 
 
+def _screener_figures(k: Knowledge, r: Request) -> dict[str, Any]:
+    """The screener on the held-out public sets, as the last `make screener-eval WRITE=1` measured it."""
+    figures = k.ai.screener_figures
+    if not figures:
+        raise RequestError(
+            "no-figures", "This site's data has no screener figures (decision/data/screener-figures.toml)."
+        )
+    return {"rows": [dataclasses.asdict(f) for f in figures]}
+
+
 TABLES: dict[str, TableKind] = {
     "stages": TableKind((), (), _stages, table_html.stages_table),
     "add-it-when": TableKind((), (), _add_it_when, table_html.add_it_when_table),
@@ -182,6 +220,7 @@ TABLES: dict[str, TableKind] = {
     "checklist": TableKind(("stage",), ("stage",), _checklist, table_html.checklist_table),
     "prices": TableKind(("set", "models"), (), _prices, table_html.prices_table),
     "widgets": TableKind((), (), _widgets, table_html.widgets_table),
+    "screener-figures": TableKind((), (), _screener_figures, table_html.screener_figures_table),
 }
 
 

@@ -144,21 +144,22 @@ GOOD: list[dict[str, Any]] = [
     ),
     _req("plan", signals={"users": None, "db_cpu": 99.9}),
     # cost: with and without per-day figures and cached input
-    _req("cost", model="gpt-3.5-turbo", input_tokens=500, output_tokens=500, requests=10_000),
-    _req("cost", model="gpt-4", input_tokens=1_000, output_tokens=200),
+    _req("cost", set="seed-2024", model="gpt-3.5-turbo", input_tokens=500, output_tokens=500, requests=10_000),
+    _req("cost", set="seed-2024", model="gpt-4", input_tokens=1_000, output_tokens=200),
     _req("cost", model="claude-3-haiku", input_tokens=2_000, output_tokens=300, requests=1, requests_per_day=5_000),
     _req(
         "cost",
-        model="claude-sonnet-4-5",
+        model="claude-sonnet-4-6",
         input_tokens=4_000,
         output_tokens=800,
         requests=100,
         requests_per_day=1_000,
         cached_share=75,
     ),
-    _req("cost", model="gpt-4-turbo", input_tokens=0, output_tokens=0, requests=0, requests_per_day=0),
+    _req("cost", set="seed-2024", model="gpt-4-turbo", input_tokens=0, output_tokens=0, requests=0, requests_per_day=0),
     _req(
         "cost",
+        set="seed-2024",
         model="gpt-4",
         input_tokens=10_000_000,
         output_tokens=10_000_000,
@@ -178,23 +179,44 @@ GOOD: list[dict[str, Any]] = [
     ),
     # compare: every model, a chosen few, a baseline
     _req("compare", input_tokens=500, output_tokens=500, requests=10_000),
-    _req("compare", models=["gpt-4", "claude-3-haiku"], input_tokens=1_000, output_tokens=1_000),
-    _req("compare", models=["gpt-3.5-turbo"], input_tokens=10, output_tokens=10, baseline="gpt-4"),
+    _req("compare", set="seed-2024", models=["gpt-4", "claude-3-haiku"], input_tokens=1_000, output_tokens=1_000),
+    _req("compare", set="seed-2024", models=["gpt-3.5-turbo"], input_tokens=10, output_tokens=10, baseline="gpt-4"),
     _req("compare", input_tokens=0, output_tokens=0, requests=0),
     # reasoning tokens: billed as output by reasoning models, in cost, compare and conversation
-    _req("cost", set="current", model="o3", input_tokens=800, output_tokens=300, reasoning_tokens=2_000, turns=3),
+    _req(
+        "cost",
+        set="current",
+        model="gpt-5.4-mini",
+        input_tokens=800,
+        output_tokens=300,
+        reasoning_tokens=2_000,
+        turns=3,
+    ),
     _req("cost", set="current", model="gemini-4-argon", input_tokens=800, output_tokens=300, reasoning_tokens=0),
     _req("compare", set="current", input_tokens=500, output_tokens=500, reasoning_tokens=10_000_000),
     _req(
-        "conversation", set="current", model="gpt-5-mini", turns=4, system=100, user=50, reply=50, reasoning_tokens=500
+        "conversation",
+        set="current",
+        model="gpt-5.4-mini",
+        turns=4,
+        system=100,
+        user=50,
+        reply=50,
+        reasoning_tokens=500,
     ),
     _req("table", name="prices", set="current", models="gpt-6.1-sol, claude-opus-5-5, gemini-4-argon"),
-    _req("compare", input_tokens=3_000, output_tokens=100, requests=50, cached_share=50, baseline="claude-sonnet-4-5"),
+    _req("compare", input_tokens=3_000, output_tokens=100, requests=50, cached_share=50, baseline="claude-sonnet-4-6"),
     # conversation: one turn, many turns, cached input
-    _req("conversation", model="gpt-3.5-turbo", turns=1, system=0, user=0, reply=0),
-    _req("conversation", model="gpt-3.5-turbo", turns=20, system=300, user=60, reply=250),
-    _req("conversation", model="claude-sonnet-4-5", turns=500, system=2_000, user=200, reply=600, cached_share=90),
-    _req("conversation", render=False, model="gpt-4", turns=7, system=100, user=50, reply=50),
+    _req("conversation", set="seed-2024", model="gpt-3.5-turbo", turns=1, system=0, user=0, reply=0),
+    _req("conversation", set="seed-2024", model="gpt-3.5-turbo", turns=20, system=300, user=60, reply=250),
+    _req("conversation", model="claude-sonnet-4-6", turns=500, system=2_000, user=200, reply=600, cached_share=90),
+    _req("conversation", render=False, set="seed-2024", model="gpt-4", turns=7, system=100, user=50, reply=50),
+    # prices on a day, batch rates, cache writes that cost more than they save at a low hit rate
+    _req("cost", model="gemini-4-argon", input_tokens=1_000, output_tokens=1_000, date="2026-11-30"),
+    _req("cost", model="gemini-3.8-flash", input_tokens=1_000, output_tokens=1_000, date="2027-01-02"),
+    _req("cost", model="gpt-5.4", input_tokens=300_000, output_tokens=1_000, batch=True),
+    _req("cost", model="claude-opus-4-5", input_tokens=10_000, output_tokens=100, cached_share=10),
+    _req("table", name="prices", set="current", models="gpt-4o", date="2026-12-10"),
     # latency: instant, slow and streamable, slow and not
     _req("latency", seconds=0),
     _req("latency", seconds=0.3),
@@ -238,6 +260,9 @@ GOOD: list[dict[str, Any]] = [
 ]
 
 BAD: list[dict[str, Any]] = [
+    # a day that is no day, and a model shut down by the day asked for
+    _req("cost", model="gpt-5.4-mini", input_tokens=1, output_tokens=1, date="2026-02-30"),
+    _req("cost", model="gpt-4o", input_tokens=1, output_tokens=1, date="2027-01-20"),
     # not a versioned request at all
     {"op": "topics", "render": True},
     {"v": 2, "op": "topics", "render": True},

@@ -115,20 +115,19 @@ class TestFigures:
         models = {m["id"]: m for m in json.loads((DATA / "prices" / "current.json").read_text())["model"]}
         text = page("ai.md")
         claims = {
-            "gpt-4o": ("128,000 tokens (GPT-4o)", 128_000),
-            "claude-sonnet-4-5": ("200,000 (Claude Sonnet 4.5)", 200_000),
-            "gpt-5": ("400,000 (GPT-5)", 400_000),
+            "claude-haiku-4-5": ("200,000 tokens (Claude Haiku 4.5)", 200_000),
+            "gpt-5.4-mini": ("400,000 (GPT-5.4 mini)", 400_000),
         }
         for model_id, (phrase, window) in claims.items():
             assert phrase in text and models[model_id]["context_window"] == window, model_id
-        for model_id in ("gpt-4.1", "gemini-2.5-flash"):
+        for model_id in ("gpt-6.1-sol", "gemini-3.5-flash"):
             assert 950_000 <= models[model_id]["context_window"] <= 1_100_000, model_id
-        assert "about a million (GPT-4.1, Gemini 2.5 Flash)" in text
+        assert "about a million (GPT-6.1 Sol, Gemini 3.5 Flash)" in text
 
     def test_prompt_caching_example_is_the_engines(self) -> None:
         """The worked prompt-caching example on ai.md is what the engine charges, with and without the cache."""
         text = page("ai.md")
-        base = {"model": "gpt-5-mini", "input_tokens": 2000, "output_tokens": 300, "requests": 10_000}
+        base = {"model": "gpt-5.4-mini", "input_tokens": 2000, "output_tokens": 300, "requests": 10_000}
         plain = ask("cost", **base)["total_usd"]
         cached = ask("cost", **base, cached_share=80)["total_usd"]
         assert f"costs ${plain:,.2f}" in text and f"costs ${cached:,.2f}" in text
@@ -158,9 +157,10 @@ class TestWriting:
         assert not found
 
     def test_every_page_ends_with_where_to_go_next(self) -> None:
-        """Each page's last paragraph links on to another page of the guide."""
+        """Each page's last paragraph (before its abbreviation definitions) links on to another page of the guide."""
         for name in nav_pages():
-            last = page(name).rstrip().rsplit("\n\n", 1)[-1]
+            text = re.sub(r"^\*\[[^\]]+\]:.*\n?", "", page(name), flags=re.M)
+            last = text.rstrip().rsplit("\n\n", 1)[-1]
             assert re.search(r"\]\([a-z-]+\.md(#[a-z-]+)?\)", last), name
 
     def test_about_page_in_nav_with_footer(self) -> None:

@@ -35,7 +35,8 @@ def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
         path = prices_refresh.refresh(args.dest or DATA_DIR / "prices", args.as_of)
     except ImportError:
         raise UsageError(
-            "genai-prices is a development dependency: pip install 'whatmatters[prices]' (the test extra has it too)."
+            "genai-prices and litellm are development dependencies: pip install 'whatmatters[prices]' "
+            "(the test extra has them too)."
         ) from None
     except OSError as exc:
         raise UsageError(f"couldn't write the prices to {args.dest}: {exc.strerror or exc}.") from None

@@ -15,6 +15,7 @@ the report and exits 1 when a file other than the Pyodide core is over 1 MB.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import gzip
 import json
 import pathlib
@@ -143,6 +144,9 @@ class Report:
     page: str | None
     visit: list[FileSize]
     over: list[FileSize]
+    price_bytes: int = 0  # the price sets in the engine archive, gzipped
+    price_files: int = 0
+    freshness: str = ""  # when the prices were last checked, or a warning that they are stale
 
     @property
     def visit_bytes(self) -> int:
@@ -162,6 +166,13 @@ class Report:
                 f"widget script, worker, Pyodide and engine: {runtime:,} bytes",
                 f"  GitHub Pages' soft limit of 100 GB a month is about {SOFT_LIMIT // self.visit_bytes:,} such visits",
             ]
+        if self.price_files:
+            lines.append(
+                f"Price data the browser downloads: {self.price_bytes:,} bytes gzipped in {self.price_files} files "
+                f"(budget {PRICE_BUDGET:,})"
+            )
+        if self.freshness:
+            lines.append(self.freshness)
         if self.over:
             lines.append(
                 "Over 1 MB outside the Pyodide core: " + ", ".join(f"{f.path} ({_mb(f.raw)})" for f in self.over)
@@ -171,7 +182,40 @@ class Report:
         return "\n".join(lines)
 
 
-def report(site_dir: str | pathlib.Path, largest: int = 8) -> Report:
+# The most the price sets may add, gzipped, to what a reader's browser downloads.
+PRICE_BUDGET = 60 * 1024
+
+
+def price_data(data_dir: pathlib.Path | None = None) -> tuple[int, int]:
+    """(gzipped bytes, files) of the price sets the engine archive carries to the browser."""
+    from ..loading import DATA_DIR
+
+    folder = (data_dir or DATA_DIR) / "prices"
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".json", ".toml"))
+    return sum(len(gzip.compress(p.read_bytes(), GZIP_LEVEL, mtime=0)) for p in files), len(files)
+
+
+def price_freshness(today: datetime.date, data_dir: pathlib.Path | None = None) -> tuple[str, bool]:
+    """(a line saying when the current prices were last checked, whether that is too long ago)."""
+    from ..loading import DATA_DIR
+
+    path = (data_dir or DATA_DIR) / "prices" / "current.json"
+    if not path.is_file():
+        return "", False
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    checked = doc.get("checked") or doc["effective"]
+    limit = int(doc.get("stale_after_days", 30))
+    age = (today - datetime.date.fromisoformat(checked)).days
+    if age > limit:
+        return (
+            f"WARNING: the prices were last checked on {checked}, {age} days ago (more than {limit}): "
+            "run `whatmatters prices refresh` or merge the weekly prices pull request",
+            True,
+        )
+    return f"Prices last checked {checked} ({age} days ago; a warning after {limit})", False
+
+
+def report(site_dir: str | pathlib.Path, largest: int = 8, today: datetime.date | None = None) -> Report:
     """Measure the site in `site_dir`; the first-visit figure is for its heaviest widget page."""
     site_dir = pathlib.Path(site_dir)
     files = site_files(site_dir)
@@ -185,6 +229,9 @@ def report(site_dir: str | pathlib.Path, largest: int = 8) -> Report:
         page=page,
         visit=visits.get(page, []) if page else [],
         over=over_limit(files),
+        price_bytes=(priced := price_data())[0],
+        price_files=priced[1],
+        freshness=price_freshness(today or datetime.date.today())[0],
     )
 
 
@@ -194,6 +241,8 @@ def main(argv: list[str]) -> int:
         return 2
     result = report(argv[0])
     print(result.text())
+    if result.freshness.startswith("WARNING"):
+        print(result.freshness, file=sys.stderr)
     return 1 if result.over else 0
 
 

@@ -8,6 +8,7 @@ and every string that comes from data or from a reader goes through `esc`.
     html.py              the small pieces: tables, checklists, verdict boxes
     tables.py            the generated tables of the guide's pages
     widgets.py           every widget state
+    screener.py          the prompt screener's answer and its "Report a miss" link
     chart.py             the conversation chart (SVG)
     diagram.py           the picture of a whole question flow (SVG)
     decision_records.py  a widget's answer as a Markdown decision record
@@ -35,6 +36,6 @@ def widget(name: str, request: dict[str, Any], inner: str, element_id: str, stat
         f'data-wm-request="{data}" data-wm-state-keys="{esc(" ".join(state_keys))}"><div class="wm-body">{inner}</div>'
         f'<div class="wm-toolbar" hidden><button type="button" class="md-button" data-wm-action="copy-link">'
         f'Copy link</button><button type="button" class="md-button" data-wm-action="copy-record">'
-        f"Copy as Markdown decision record</button></div>"
+        f"Copy the answer as notes (Markdown)</button></div>"
         f'<p class="wm-status" aria-live="polite"></p></div>'
     )

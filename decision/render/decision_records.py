@@ -1,6 +1,6 @@
 """Decision records: a widget's answer as Markdown, for a design doc or an ADR.
 
-"Copy as Markdown decision record" puts these on the reader's clipboard; they are built
+"Copy the answer as notes (Markdown)" puts these on the reader's clipboard; they are built
 from the operation's result alone, like the HTML.
 """
 

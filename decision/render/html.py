@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from ..formatting import esc
@@ -24,12 +24,34 @@ def checklist(items: Iterable[str], group: str, checked: Iterable[int] = (), *, 
     return f'<ul class="wm-checklist" data-wm-checklist="{esc(group)}"{live}>{rows}</ul>'
 
 
-def data_table(head: list[str], rows: list[list[str]], cls: str) -> str:
-    """A table whose `rows` hold HTML already escaped by the caller."""
-    thead = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+def data_table(
+    head: list[str],
+    rows: list[list[str]],
+    cls: str,
+    *,
+    stacked: bool = False,
+    numeric: Collection[int] = (),
+    sortable: bool = False,
+) -> str:
+    """A table whose `rows` hold HTML already escaped by the caller; a `stacked` one turns into
+    one card per row on a phone, each cell under its column's name (data-label). `numeric`
+    columns are right-aligned (and sort as numbers); a `sortable` table gets sort buttons and a
+    filter field from widget.js, and stays a plain table without it."""
+    num = [' class="wm-num"' if i in numeric else "" for i in range(len(head))]
+    thead = "".join(f'<th scope="col"{n}>{esc(h)}</th>' for n, h in zip(num, head, strict=True))
+    labels = [f' data-label="{esc(h)}"' if stacked else "" for h in head]
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{n}{label}>{cell}</td>" for n, label, cell in zip(num, labels, row, strict=False))
+        + "</tr>"
+        for row in rows
+    )
+    cls += " wm-stacked" if stacked else ""
+    sort = " data-wm-sortable" if sortable else ""
     # The table itself stays class-free so Material styles it like the guide's own tables.
-    return f'<div class="wm-table {cls}"><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
+    return (
+        f'<div class="wm-table {cls}"{sort}><table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
+    )
 
 
 def badge(verdict_id: str, label: str) -> str:

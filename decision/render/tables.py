@@ -24,6 +24,7 @@ def stages_table(result: dict[str, Any]) -> str:
         ["Stage", "Who uses it", "The question", "Put your effort into", "Leave for later", "Typical length"],
         rows,
         "wm-stages",
+        stacked=True,
     )
 
 
@@ -104,15 +105,6 @@ def prices_table(result: dict[str, Any]) -> str:
             )
         )
     columns.append((f"Output per {per}", "output (the text the model writes)", lambda m: money(m["output"])))
-    if result["has_tiers"]:
-        columns.append(
-            (
-                "Higher tiers",
-                "and, for a model whose rates step up once a prompt passes a size, each higher tier's threshold "
-                "and rates (a request over the threshold pays them on all its tokens)",
-                lambda m: _tiers_cell(m["tier_rates"]),
-            )
-        )
     columns += [
         (f"{ref['requests']:,} requests", "", lambda m: money(m["reference_usd"])),
         (
@@ -122,42 +114,63 @@ def prices_table(result: dict[str, Any]) -> str:
         ),
         ("Prices from", "", lambda m: esc(m["prices_from"])),
     ]
-    if result["has_notes"]:
-        columns.append(
-            (
-                "Notes",
-                "",
-                lambda m: "<br>".join(esc(n) for n in m["row_notes"]),
-            )
-        )
     rows = [[cell(m) for _, _, cell in columns] for m in result["rows"]]
     rates = [say for _, say, _ in columns if say]
+    if result["has_tiers"]:
+        rates.append(
+            "and, for a model whose rates step up once a prompt passes a size, each higher tier's threshold "
+            "and rates under the table (a request over the threshold pays them on all its tokens)"
+        )
     shape = (
         f"{ref['history_system']:,}-token system prompt, {ref['history_user']:,}-token messages, "
         f"{ref['history_reply']:,}-token replies"
     )
-    shown = f" {len(result['rows'])} of the set's {result['of']} models." if len(result["rows"]) < result["of"] else ""
+    shown = f", {len(result['rows'])} of the set's {result['of']} models" if len(result["rows"]) < result["of"] else ""
     dated = (
         "the day the model's current price took effect where the data records it, and otherwise "
         if result["any_dated"]
         else ""
     )
     notes = (
-        " Notes give price changes announced for a later day and the models that bill hidden reasoning "
-        "as output tokens."
+        " Notes under the table give price changes announced for a later day and the models that bill "
+        "hidden reasoning as output tokens."
         if result["has_notes"]
         else ""
     )
+    # Two sentences up front; how to read each column folded beneath them.
     caption = (
-        f'<p class="wm-caption">{esc(result["set_name"])}.{shown} Rates in USD per {per}: {esc("; ".join(rates))}. '
+        f'<div class="wm-caption"><p>Rates in USD per {per}: {esc(result["set_name"])}{shown}. '
         f"The {ref['requests']:,}-request column assumes "
-        f"{ref['input_tokens']:,} input and {ref['output_tokens']:,} output tokens per request. "
+        f"{ref['input_tokens']:,} input and {ref['output_tokens']:,} output tokens per request.</p>"
+        f"<details><summary>How to read this table</summary>"
+        f"<p>Rates: {esc('; '.join(rates))}. "
         f"History growth divides what a {ref['history_turns']}-turn chat costs when every turn resends "
         f"the conversation so far ({shape}) by what the same turns cost sent on their own. "
         f'"Prices from" is {dated}"listed" with the day the price list was read.{notes} '
-        f"Source: {esc(result['source'])}. {esc(result['note'])}</p>"
+        f"{_checked(result)}Source: {esc(result['source'])}. {esc(result['note'])}</p></details></div>"
     )
-    return data_table([head for head, _, _ in columns], rows, "wm-prices") + caption
+    head = [h for h, _, _ in columns]
+    numeric = [i for i, h in enumerate(head) if h not in ("Model", "Provider", "Prices from")]
+    table = data_table(head, rows, "wm-prices", numeric=numeric, sortable=True, stacked=True)
+    return table + _row_notes(result) + caption
+
+
+def _row_notes(result: dict[str, Any]) -> str:
+    """Higher tiers and notes under the table, one entry per model that has any: a long note in a
+    column of its own made the table twice as wide as the page and its rows tall and blank."""
+    entries = []
+    for m in result["rows"]:
+        said = ([_tiers_cell(m["tier_rates"])] if m.get("tier_rates") else []) + [esc(n) for n in m["row_notes"]]
+        if said:
+            entries.append(f"<dt>{esc(m['name'])}</dt><dd>{'<br>'.join(said)}</dd>")
+    if not entries:
+        return ""
+    return f'<dl class="wm-row-notes" aria-label="Higher tiers and notes, by model">{"".join(entries)}</dl>'
+
+
+def _checked(result: dict[str, Any]) -> str:
+    """ "Prices last checked 2026-12-02. ": the set's freshness, where it records it."""
+    return f"Prices last checked {esc(result['checked'])}. " if result.get("checked") else ""
 
 
 def _fence_value(value: Any) -> str:
@@ -181,3 +194,33 @@ def widgets_table(result: dict[str, Any]) -> str:
         ]
         rows.append([f"<code>{esc(w['id'])}</code>", pages, ", ".join(options) or "none"])
     return data_table(["Widget", "Embed page", "Fence options"], rows, "wm-widgets")
+
+
+SCREENER_KINDS = {
+    "direct": "Typed by the user (direct)",
+    "indirect": "Hidden in a document or tool output (indirect)",
+    "all": "All held-out messages",
+}
+
+
+def screener_figures_table(result: dict[str, Any]) -> str:
+    """How often the screener catches held-out attacks, and how often it cries wolf, by kind of attack."""
+
+    def share_of(part: int, whole: int) -> str:
+        return f"{part:,} of {whole:,}" if whole else "—"
+
+    rows = [
+        [
+            esc(SCREENER_KINDS.get(r["where"], r["where"])),
+            esc(share_of(r["caught"], r["attacks"])),
+            esc(f"{r['recall']:.2f}") if r["recall"] is not None else "—",
+            esc(f"{r['precision']:.2f}") if r["precision"] is not None else "—",
+            esc(share_of(r["false_alarms"], r["harmless"])),
+        ]
+        for r in result["rows"]
+    ]
+    return data_table(
+        ["Where the attack comes from", "Attacks caught", "Recall", "Precision", "Harmless messages flagged"],
+        rows,
+        "wm-screener-figures",
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..formatting import esc, money, price_day, requests, share, times, tokens
-from ..protocol import MAX_TURNS, SCREEN_MAX_CHARS
+from ..protocol import MAX_TURNS
 from .chart import conversation_chart
 from .diagram import flow_diagram
 from .html import badge, bullet_list, checklist, data_table, verdict_box
@@ -29,19 +29,30 @@ def _path(path: list[dict[str, Any]]) -> str:
     return f'<ol class="wm-path" aria-label="Your answers">{items}</ol>'
 
 
-def _tree(node: dict[str, Any]) -> str:
+def _tree(node: dict[str, Any], anchor: str) -> str:
+    """The flow as nested answers to open; a question met again links to where it was spelled out."""
+    if node.get("again"):
+        return (
+            f'<div class="wm-node wm-again"><p class="wm-q">{esc(node["text"])} '
+            f'<a class="wm-see-above" href="#{esc(anchor)}-{esc(node["id"])}">See above</a></p></div>'
+        )
     items = []
     for o in node["options"]:
-        inner = _tree(o["next"]) if o["next"] is not None else verdict_box(o["verdict"], "p")
-        items.append(f"<li><details><summary>{esc(o['label'])}</summary>{inner}</details></li>")
-    return f'<div class="wm-node"><p class="wm-q">{esc(node["text"])}</p><ul>{"".join(items)}</ul></div>'
+        inner = _tree(o["next"], anchor) if o["next"] is not None else verdict_box(o["verdict"], "p")
+        # data-wm-carry: an answer opened here is the live flow's answer to this question (widget.js).
+        items.append(
+            f'<li><details data-wm-carry="answers.{esc(node["id"])}" data-wm-value="{esc(o["value"])}">'
+            f"<summary>{esc(o['label'])}</summary>{inner}</details></li>"
+        )
+    ident = f' id="{esc(anchor)}-{esc(node["id"])}"' if node.get("shared") else ""
+    return f'<div class="wm-node"{ident}><p class="wm-q">{esc(node["text"])}</p><ul>{"".join(items)}</ul></div>'
 
 
 def flow_widget(result: dict[str, Any]) -> str:
     topic = result["topic"]
     head = f'<p class="wm-title">{esc(result["title"])}</p>'
     if result.get("tree"):
-        body = f'<div class="wm-tree">{_tree(result["tree"])}</div>'
+        body = f'<div class="wm-tree">{_tree(result["tree"], f"wm-tree-{topic}")}</div>'
         return f'<div class="wm-flow" data-wm-topic="{esc(topic)}">{_beside(head + body, result)}</div>'
     if result["done"]:
         body = verdict_box(result["verdict"]) + _path(result["path"])
@@ -73,7 +84,7 @@ def _beside(flow: str, result: dict[str, Any]) -> str:
     """The interactive flow with the picture of its whole tree beside it (below it on a phone)."""
     if not result.get("map"):
         return flow
-    picture = flow_diagram(result["map"], result["path"], result["title"])
+    picture = flow_diagram(result["map"], result["path"], result["title"], result["topic"])
     return f'<div class="wm-flow-grid"><div class="wm-flow-main">{flow}</div>{picture}</div>'
 
 
@@ -234,14 +245,26 @@ def cost_widget(result: dict[str, Any]) -> str:
         ]
     dl = "".join(f"<dt>{esc(a)}</dt><dd>{b}</dd>" for a, b in facts)
     notes = "".join(f'<p class="wm-note">{esc(n)}</p>' for n in result["notes"])
+    if result["per_day_usd"] is not None:
+        # $1.125 a day shows as $1.12, yet a month of it is $33.75: say why the two don't multiply out.
+        notes = (
+            f'<p class="wm-note">Each figure is rounded on its own: the month is {result["days_per_month"]} '
+            "times the unrounded cost of a day.</p>" + notes
+        )
     history = _conversation(conversation) if conversation else ""
     return (
         f'<div class="wm-cost">{form}<div class="wm-result" data-wm-swap="result" role="status">'
         f'<p class="wm-title" tabindex="-1">{esc(m["name"])} '
         f'<span class="wm-date">{esc(price_day(m))}</span></p>'
         f'<dl class="wm-facts">{dl}</dl>{notes}{_comparison(result)}'
-        f'<p class="wm-source">{esc(prices["name"])}. Source: {esc(prices["source"])}.</p>{history}</div></div>'
+        f'<p class="wm-source">{esc(prices["name"])}{_checked(prices)}. Source: {esc(prices["source"])}.</p>'
+        f"{history}</div></div>"
     )
+
+
+def _checked(prices: dict[str, Any]) -> str:
+    """ ", prices last checked 2026-12-02": when the set was last checked against its source, where it says."""
+    return f", prices last checked {esc(prices['checked'])}" if prices.get("checked") else ""
 
 
 def _comparison(result: dict[str, Any]) -> str:
@@ -302,32 +325,6 @@ def _conversation(result: dict[str, Any]) -> str:
         f"<p>{tokens(result['input_tokens'])} input and {tokens(result['output_tokens'])} output tokens in all, "
         f"because every turn resends the history.{esc(growth)}</p>"
         f"{conversation_chart(result['series'])}</div>"
-    )
-
-
-def screen_widget(result: dict[str, Any]) -> str:
-    if result["hits"]:
-        items = "".join(
-            f"<li><strong>{esc(h['name'])}</strong>: <q>{esc(h['match'])}</q>. {esc(h['why'])}</li>"
-            for h in result["hits"]
-        )
-        verdict = (
-            f'<p class="wm-title" tabindex="-1">Suspicious: {len(result["hits"])} pattern(s) found</p>'
-            f'<ul class="wm-hits">{items}</ul>'
-        )
-    else:
-        verdict = (
-            '<p class="wm-title" tabindex="-1">No known injection pattern found</p>'
-            "<p>Patterns catch the clumsy attempts only; keep the output checks too.</p>"
-        )
-    form = (
-        '<form class="wm-form" data-wm-form="screen"><label>Message to check '
-        # HTML drops one newline right after <textarea>: this one, so the text's own stays.
-        f'<textarea name="text" data-wm-key="text" data-wm-type="text" rows="4" maxlength="{SCREEN_MAX_CHARS}">\n'
-        f"{esc(result['text'])}</textarea></label></form>"
-    )
-    return (
-        f'<div class="wm-screen">{form}<div class="wm-result" data-wm-swap="result" role="status">{verdict}</div></div>'
     )
 
 

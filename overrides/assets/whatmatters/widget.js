@@ -37,6 +37,8 @@ const NOTES = {
   copied: "Copied.",
   notCopied: "Couldn't copy; your browser blocked the clipboard.",
   tooLong: "This result is too long to share as a link.",
+  starting: "Downloaded; starting Python…",
+  outdated: "These figures are for what you entered before; correct the marked field to update them.",
 };
 
 // --- the shared runtime: one worker per visit, whatever the navigation -----------------
@@ -128,6 +130,27 @@ function startRuntime() {
 // <key> is the widget element's id without "wm-" (unique on its page); <state> is the
 // base64url JSON of that widget's state. The address is untrusted: parts that aren't a
 // slot are ignored, and the engine's `restore` checks every state.
+
+// "Report a miss" links (the screener's): pointed at the site's repository, named by a
+// <meta name="wm-repo"> from mkdocs.yml's repo_url. Without one they stay hidden. Opening the
+// link is the reader's click; the issue form there sends nothing until they submit it.
+function linkIssues(root) {
+  const repo = document.querySelector('meta[name="wm-repo"]')?.content || "";
+  let base = null;
+  try {
+    base = new URL(repo.replace(/\/+$/, "") + "/issues/new");
+  } catch {
+    return;
+  }
+  if (base.protocol !== "https:") return;
+  for (const link of root.querySelectorAll("a[data-wm-issue-title]")) {
+    const url = new URL(base);
+    url.searchParams.set("title", link.dataset.wmIssueTitle);
+    url.searchParams.set("body", link.dataset.wmIssueBody || "");
+    link.href = url.href;
+    link.closest(".wm-report")?.removeAttribute("hidden");
+  }
+}
 
 function encodeState(state) {
   const bytes = new TextEncoder().encode(JSON.stringify(state));
@@ -297,14 +320,23 @@ class Widget {
       this.say("");
       const progress = ({ loaded, total }) => {
         const mb = (n) => (n / 1048576).toFixed(1);
-        this.say(`Loading Python… ${mb(Math.min(loaded, total))} of ${mb(total)} MB`);
+        // Once every byte is in, Python still has to start: say so rather than sit at "10 of 10 MB".
+        if (loaded >= total) this.say(NOTES.starting);
+        else this.say(`Loading Python… ${mb(loaded)} of ${mb(total)} MB`);
       };
       rt.listeners.add(progress);
       try { await rt.ready; } catch { this.fail(); return; } finally { rt.listeners.delete(progress); }
     }
     this.wire();
-    if (saved !== null) await this.restore(saved, true);
-    else await this.refresh({ focus: false, share: false });
+    if (saved !== null) { await this.restore(saved, true); return; }
+    // What the reader did to the static version (an answer opened, a box ticked, a field typed)
+    // is what the live widget starts from, with focus where the reader left it.
+    const carried = carryStatic(this);
+    const focus = rememberFocus(this);
+    if (carried) { this.request = carried.request; this.carrying = carried; }
+    await this.refresh({ focus: false, share: Boolean(carried) });
+    this.carrying = null;
+    restoreFocus(this, focus);
   }
 
   // Show what a saved state says; a state the engine refuses shows the example and a note.
@@ -376,6 +408,8 @@ class Widget {
     if (!response || response === SUPERSEDED) return false;
     if (!this.el.isConnected) return false;  // instant navigation replaced the page meanwhile
     if (!response.ok) {
+      if (this.carrying && this.el.dataset.wmState !== "live") return this.startFromExample(response.error);
+      if (this.el.dataset.wmState === "live" && showFieldError(this, response.error)) return false;
       if (this.el.dataset.wmState !== "live") {
         // The engine can't answer even the first state: keep the static version.
         console.error("[whatmatters] the engine couldn't answer:", response.error);
@@ -384,6 +418,7 @@ class Widget {
       return false;
     }
     this.say("");
+    clearFieldErrors(this);
     if (response.request) this.request = response.request;
     this.record = response.record || "";
     if (how.recordOnly) {
@@ -405,6 +440,7 @@ class Widget {
       this.body.innerHTML = response.html;
     }
     this.setState("live");
+    linkIssues(this.body);
     this.el.querySelector(".wm-toolbar").hidden = false;
     if (how.share) this.shareSoon();
     if (how.focus && !how.recordOnly) {
@@ -412,6 +448,18 @@ class Widget {
       if (target) target.focus();
     }
     return true;
+  }
+
+  // What the reader typed before the widget went live can't be answered: start from the example,
+  // put the reader's entries back in their fields and mark the one at fault.
+  async startFromExample(error) {
+    const carried = this.carrying;
+    this.carrying = null;
+    this.request = structuredClone(this.base);
+    if (!await this.refresh({ focus: false, share: false })) return false;
+    putBackFields(this, carried.fields);
+    showFieldError(this, error);
+    return false;
   }
 
   // This widget's saved state, or null when it is longer than a link can carry.
@@ -501,7 +549,7 @@ class Widget {
     }
     const form = field.closest("form[data-wm-form]");
     if (!form || !this.body.contains(form)) return;
-    if (event.type === "input") this.typed = true;
+    if (event.type === "input") { this.typed = true; markOutdated(this, false); }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       let next = this.request;
@@ -537,6 +585,177 @@ class Widget {
   }
 }
 
+// --- carrying the static version into the live one ----------------------------------------
+// Before Python is ready the reader may already have opened an answer of a static flow, ticked
+// a box or typed into a field. Everything here reads the attributes the engine's HTML declares
+// (data-wm-key, data-wm-list, data-wm-carry/-value), never a widget's name.
+
+// The request the static version now says, with the fields the reader changed; null when untouched.
+function carryStatic(widget) {
+  let request = widget.request;
+  const fields = [];
+  for (const field of widget.body.querySelectorAll("form[data-wm-form] [data-wm-key]")) {
+    if (!fieldChanged(field)) continue;
+    const value = fieldValue(field);
+    fields.push([field.dataset.wmKey, field.type === "checkbox" ? field.checked : field.value]);
+    request = withPath(request, field.dataset.wmKey,
+                       value === undefined ? getPath(widget.base, field.dataset.wmKey) : value);
+  }
+  for (const list of widget.body.querySelectorAll("[data-wm-list]")) {
+    const boxes = [...list.querySelectorAll("input[type=checkbox]")];
+    if (!boxes.some((box) => box.checked !== box.defaultChecked)) continue;
+    const ticked = boxes.filter((box) => box.checked).map((box) => Number(box.value)).sort((a, b) => a - b);
+    request = withPath(request, list.dataset.wmList, ticked);
+  }
+  for (const [path, value] of openedAnswers(widget.body)) request = withPath(request, path, value);
+  return request === widget.request ? null : { request, fields };
+}
+
+function fieldChanged(field) {
+  if (field.type === "hidden") return false;
+  if (field.type === "checkbox") return field.checked !== field.defaultChecked;
+  if (field.tagName === "SELECT") return [...field.options].some((o) => o.selected !== o.defaultSelected);
+  return field.value !== field.defaultValue;
+}
+
+// The answers a reader opened in a static tree, outermost first: at each question the opened
+// answer (the last one opened, if several are), then the questions inside it.
+function openedAnswers(body) {
+  const chosen = [];
+  let scope = body.querySelector(".wm-tree");
+  while (scope) {
+    const open = [...scope.querySelectorAll("details[data-wm-carry][open]")]
+      .filter((d) => d.parentElement.closest("details[data-wm-carry], .wm-tree") === scope);
+    if (!open.length) break;
+    const last = open.reduce((a, b) => (Number(b.dataset.wmOpened || 0) > Number(a.dataset.wmOpened || 0) ? b : a));
+    chosen.push([last.dataset.wmCarry, last.dataset.wmValue]);
+    scope = last;
+  }
+  return chosen;
+}
+
+// Which static answer the reader opened last, for when several answers of one question are open.
+let openings = 0;
+document.addEventListener("toggle", (event) => {
+  const details = event.target;
+  if (details instanceof HTMLDetailsElement && details.open && details.dataset.wmCarry) {
+    details.dataset.wmOpened = String(++openings);
+  }
+}, true);
+
+// Where focus is inside a widget, described so the same control can be found in new HTML.
+function rememberFocus(widget) {
+  const here = document.activeElement;
+  if (!here || !widget.el.contains(here) || here === widget.el) return null;
+  const at = { element: here };
+  if (here.dataset.wmKey) at.selector = `[data-wm-key="${CSS.escape(here.dataset.wmKey)}"]`;
+  else if (here.closest("[data-wm-list]") && here.value !== undefined) {
+    const list = here.closest("[data-wm-list]").dataset.wmList;
+    at.selector = `[data-wm-list="${CSS.escape(list)}"] input[value="${CSS.escape(here.value)}"]`;
+  }
+  try { at.selection = [here.selectionStart, here.selectionEnd]; } catch { /* number fields have none */ }
+  return at;
+}
+
+// Put focus back on the same control, or on the new state's heading: never on the page's <body>.
+function restoreFocus(widget, at) {
+  if (!at || (document.activeElement && document.activeElement !== document.body && at.element.isConnected)) return;
+  const same = at.selector ? widget.body.querySelector(at.selector) : null;
+  const target = same || widget.body.querySelector('[tabindex="-1"]') || widget.body.querySelector("input, button, summary");
+  if (!target) return;
+  target.focus({ preventScroll: true });
+  if (same && at.selection && at.selection[0] !== null) {
+    try { same.setSelectionRange(...at.selection); } catch { /* not a text field */ }
+  }
+}
+
+function putBackFields(widget, fields) {
+  for (const [key, value] of fields) {
+    const field = widget.body.querySelector(`[data-wm-key="${CSS.escape(key)}"]`);
+    if (!field) continue;
+    if (field.type === "checkbox") field.checked = value;
+    else field.value = value;
+  }
+}
+
+// --- errors at their field, and results that say when they are out of date ------------------
+
+// The engine's error names the request field at fault: say it beside that field. False when no
+// field of this widget's form has that key (the error is then said in the widget's status).
+function showFieldError(widget, error) {
+  if (!error || !error.field) return false;
+  const form = "form[data-wm-form]";
+  const key = CSS.escape(error.field);
+  // A field inside a group ("signals.users") is named by its own key ("users") in the engine's error.
+  const inGroup = widget.body.querySelectorAll(`${form} [data-wm-key$=".${key}"]`);
+  const field = widget.body.querySelector(`${form} [data-wm-key="${key}"]`) || (inGroup.length === 1 ? inGroup[0] : null);
+  if (!field) return false;
+  clearFieldErrors(widget);
+  const note = document.createElement("span");
+  note.className = "wm-field-error";
+  note.id = `${widget.el.id}-error-${error.field.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+  note.textContent = error.say || error.message;
+  field.setAttribute("aria-invalid", "true");
+  field.dataset.wmDescribedBefore = field.getAttribute("aria-describedby") || "";
+  field.setAttribute("aria-describedby", [field.dataset.wmDescribedBefore, note.id].filter(Boolean).join(" "));
+  field.after(note);
+  markOutdated(widget, true);
+  return true;
+}
+
+function clearFieldErrors(widget) {
+  for (const note of widget.body.querySelectorAll(".wm-field-error")) note.remove();
+  for (const field of widget.body.querySelectorAll('[aria-invalid="true"]')) {
+    field.removeAttribute("aria-invalid");
+    const before = field.dataset.wmDescribedBefore;
+    if (before) field.setAttribute("aria-describedby", before);
+    else field.removeAttribute("aria-describedby");
+    delete field.dataset.wmDescribedBefore;
+  }
+  for (const part of widget.body.querySelectorAll("[data-wm-outdated]")) delete part.dataset.wmOutdated;
+  for (const note of widget.body.querySelectorAll(".wm-outdated-note")) note.remove();
+}
+
+// The results no longer match the form: dimmed while the answer is on its way, and, when the
+// entries can't be answered, headed by a sentence saying the figures are for earlier entries.
+function markOutdated(widget, withNote) {
+  for (const part of widget.body.querySelectorAll("[data-wm-swap]")) {
+    part.dataset.wmOutdated = withNote ? "kept" : "pending";
+  }
+  const result = widget.body.querySelector('[data-wm-swap="result"]');
+  if (withNote && result && !result.querySelector(".wm-outdated-note")) {
+    const note = document.createElement("p");
+    note.className = "wm-outdated-note";
+    note.textContent = NOTES.outdated;
+    result.prepend(note);
+  }
+}
+
+// --- checklists outside widgets: ticks kept in this browser, surviving a reload ---------------
+
+const TICKS_PREFIX = "whatmatters:ticks:";
+
+function keepTicks() {
+  for (const list of document.querySelectorAll("ul[data-wm-checklist]")) {
+    if (list.closest("[data-wm-widget]") || list.dataset.wmKept) continue;
+    list.dataset.wmKept = "yes";
+    const key = TICKS_PREFIX + window.location.pathname + ":" + list.dataset.wmChecklist;
+    let saved = [];
+    try { saved = JSON.parse(localStorage.getItem(key) || "[]"); } catch { saved = []; }
+    if (!Array.isArray(saved)) saved = [];
+    for (const box of list.querySelectorAll("input[type=checkbox]")) {
+      if (saved.includes(Number(box.value))) box.checked = true;
+    }
+    list.addEventListener("change", () => {
+      const ticked = [...list.querySelectorAll("input[type=checkbox]:checked")].map((box) => Number(box.value));
+      try {
+        if (ticked.length) localStorage.setItem(key, JSON.stringify(ticked));
+        else localStorage.removeItem(key);
+      } catch (error) { console.warn("[whatmatters] ticks not kept:", error); }
+    });
+  }
+}
+
 // "Try again": every widget of the page that couldn't start starts afresh, on a new worker.
 function retryFailed() {
   for (const widget of widgets) {
@@ -567,6 +786,8 @@ function mountOne(element) {
 }
 
 function mountAll() {
+  keepTicks();
+  enhanceTables();
   for (const widget of widgets) if (!widget.el.isConnected) widgets.delete(widget);
   const pending = [...document.querySelectorAll("[data-wm-widget]")].filter((element) => !mounted.has(element));
   pending.forEach((element) => mounted.add(element));
@@ -591,3 +812,70 @@ window.addEventListener("popstate", followAddress);
 
 if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(mountAll);
 else mountAll();
+
+
+// --- sortable, filterable tables: the static table stays, this only adds controls -----------
+// A table the engine marks data-wm-sortable gets a button in each column head and a filter field
+// above it that hides the rows not matching.
+
+const TABLE_WORDS = { filter: "Filter the rows", shown: (n, of) => `${n} of ${of} rows shown.` };
+
+function enhanceTables() {
+  for (const box of document.querySelectorAll(".wm-table[data-wm-sortable]")) {
+    if (box.dataset.wmEnhanced) continue;
+    box.dataset.wmEnhanced = "yes";
+    const table = box.querySelector("table");
+    const body = table.tBodies[0];
+    const rows = [...body.rows];
+    table.querySelectorAll("thead th").forEach((th, column) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "wm-sort";
+      button.append(...th.childNodes);
+      th.append(button);
+      button.addEventListener("click", () => {
+        const up = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("thead th").forEach((other) => other.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        // A number column (class wm-num) sorts by its figure ($1,234.50, 4.8×); "–" sorts last.
+        const key = (row) => {
+          const cell = row.cells[column];
+          if (!cell) return null;
+          const text = cell.textContent.trim();
+          if (!cell.classList.contains("wm-num")) return text.toLowerCase();
+          const figure = Number(text.replace(/[$,×\s]/g, ""));
+          return text && Number.isFinite(figure) ? figure : null;
+        };
+        const sorted = [...body.rows].sort((a, b) => {
+          const [x, y] = [key(a), key(b)];
+          if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;  // blanks last either way
+          return (x < y ? -1 : x > y ? 1 : 0) * (up ? 1 : -1);
+        });
+        body.append(...sorted);
+      });
+    });
+    const label = document.createElement("label");
+    label.className = "wm-filter";
+    const input = document.createElement("input");
+    input.type = "search";
+    input.spellcheck = false;
+    const count = document.createElement("span");
+    count.className = "wm-filter-count";
+    count.setAttribute("aria-live", "polite");
+    label.append(TABLE_WORDS.filter + " ", input);
+    input.addEventListener("input", () => {
+      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      for (const row of rows) {
+        const text = row.textContent.toLowerCase();
+        row.hidden = !words.every((word) => text.includes(word));
+        if (!row.hidden) shown++;
+      }
+      count.textContent = words.length ? TABLE_WORDS.shown(shown, rows.length) : "";
+    });
+    const bar = document.createElement("div");
+    bar.className = "wm-table-tools";
+    bar.append(label, count);
+    box.before(bar);
+  }
+}

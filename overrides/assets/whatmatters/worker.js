@@ -86,6 +86,14 @@ async function init(manifestUrl, build) {
 }
 
 let starting = false;
+// Prices change on a day: each request is answered with the prices in force on the reader's own date.
+const readersDay = () => {
+  const now = new Date();
+  const two = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+};
+const onReadersDay = (request) =>
+  request && typeof request === "object" && !("date" in request) ? { ...request, date: readersDay() } : request;
 const failed = (error) => self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
 
 // Pyodide fetches some files in promises nobody awaits; if one of those fails while
@@ -112,7 +120,7 @@ self.onmessage = async (event) => {
     }
   } else if (message.type === "ask") {
     try {
-      const response = JSON.parse(handle(JSON.stringify(message.request)));
+      const response = JSON.parse(handle(JSON.stringify(onReadersDay(message.request))));
       self.postMessage({ type: "response", id: message.id, response });
     } catch (error) {
       failed(error);
