@@ -298,6 +298,12 @@ _CANON_JS = """([id, html]) => {
     else if (now.type === "checkbox") flag("checked", now.checked);
     else if (now.tagName === "INPUT") field.setAttribute("value", now.value);
   });
+  // widget.js turns the screener's report note into a link to the repository's issue form
+  // once the page names a repository: the same note either way, as the engine wrote it.
+  copy.querySelectorAll("a[data-wm-issue-title]").forEach((link) => {
+    ["href", "target", "rel"].forEach((name) => link.removeAttribute(name));
+    link.closest(".wm-report")?.setAttribute("hidden", "");
+  });
   // Material's focus-visible polyfill marks what the keyboard focused (and leaves class=""
   // behind on blur): not part of a widget's state.
   copy.querySelectorAll("[data-focus-visible-added], .focus-visible, [class='']").forEach((marked) => {

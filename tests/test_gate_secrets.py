@@ -2,11 +2,13 @@
 
 The baseline `.secrets.baseline` holds the scan's settings and no results. It was made by
 
-    detect-secrets scan --exclude-files '^(node_modules|assets/pyodide)/' \
+    detect-secrets scan --exclude-files '^(node_modules|assets/pyodide|bench/screener-data)/' \
         --exclude-secrets '^sha(256|384|512)-[A-Za-z0-9+/]{43,86}={0,2}$' > .secrets.baseline
 
 - `--exclude-files`: the vendored Pyodide runtime (node_modules/ here, assets/pyodide/ in the
-  site) is third-party code, left out by path; every detector stays on for everything else.
+  site) is third-party code, and bench/screener-data/ holds public attack data sets (whose
+  sample prompts carry made-up tokens on purpose): both are left out by path; every detector
+  stays on for everything else.
 - `--exclude-secrets`: Subresource Integrity and CSP hashes (`sha384-...`, `'sha256-...'`) are
   public digests of public files, not secrets; the entropy detectors can't tell them apart.
 """

