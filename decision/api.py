@@ -82,7 +82,9 @@ def _answer_flow(k: Knowledge, r: Request) -> dict[str, Any]:
 def _answer_stage(k: Knowledge, r: Request) -> dict[str, Any]:
     users = r.count("users", "the number of users", 0, 10_000_000_000)
     depends = r.flag("depends", "whether people depend on it")
-    stage = stages.find(k, users, depends)
+    pays = r.flag("pays", "whether people pay for it")
+    found = stages.answer(k, users, depends, pays)
+    stage = next(s for s in k.stages if s.id == found["stage"]["id"])
     checked = r.raw.get("checked", [])
     if not isinstance(checked, list) or not all(
         isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(stage.checklist) for i in checked
@@ -97,7 +99,8 @@ def _answer_stage(k: Knowledge, r: Request) -> dict[str, Any]:
     return {
         "users": users,
         "depends": depends,
-        "stage": stages.view(stage),
+        "pays": pays,
+        **found,
         "checked": sorted(set(checked)),
         "stages": [{"id": s.id, "name": s.name} for s in k.stages],
     }

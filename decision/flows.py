@@ -40,7 +40,12 @@ def walk(k: Knowledge, topic: str, answers: Mapping[str, str]) -> dict[str, Any]
 
 
 def decide(k: Knowledge, topic: str, signals: Mapping[str, Any]) -> dict[str, Any]:
-    """Answer the flow from measured signals; a question they can't settle takes its if_unknown."""
+    """Answer the flow from measured signals; a question they can't settle takes its if_unknown.
+
+    `assumed` lists the questions answered that way; `assumptions` says, for each, which answer
+    was assumed, which signals would settle it, and where each other answer leads, so a reader
+    sees what would change the verdict.
+    """
     flow = flow_for(k, topic)
     assumed: list[str] = []
 
@@ -53,7 +58,33 @@ def decide(k: Knowledge, topic: str, signals: Mapping[str, Any]) -> dict[str, An
 
     result = _follow(k, flow, answer)
     result["assumed"] = assumed
+    result["assumptions"] = [assumption(k, flow.questions[qid]) for qid in assumed]
     return result
+
+
+def assumption(k: Knowledge, q: Question) -> dict[str, Any]:
+    taken = q.option(q.if_unknown)
+    assert taken is not None  # loading checked it
+    settle = list(dict.fromkeys(c.field for c in q.yes_if))
+    others = []
+    for o in q.options:
+        if o.value == q.if_unknown:
+            continue
+        verdict = k.verdicts[o.verdict] if o.verdict is not None else None
+        others.append(
+            {
+                "answer": o.label,
+                "verdict": verdict.id if verdict else None,
+                "label": verdict.label if verdict else None,
+            }
+        )
+    return {
+        "question": q.id,
+        "text": q.text,
+        "assumed": taken.label,
+        "signals": [{"id": sid, "label": k.signals[sid].label} for sid in settle],
+        "otherwise": others,
+    }
 
 
 def _follow(k: Knowledge, flow: Flow, answer_of: Callable[[Question], Any]) -> dict[str, Any]:

@@ -71,3 +71,21 @@ def counted(n: int, singular: str, plural: str) -> str:
     """A count a reader says aloud: "one warning sign", "two warning signs", "12 warning signs"."""
     number = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
     return f"{number} {singular if n == 1 else plural}"
+
+
+def assumption_lines(a: dict[str, Any]) -> list[str]:
+    """One assumed answer in words: what was assumed, and what the other answers would give.
+
+    >>> assumption_lines({"text": "Big?", "assumed": "Yes", "signals": [],
+    ...   "otherwise": [{"answer": "No", "verdict": "add-now", "label": "Add it now"}]})
+    ['Assumed \u201cYes\u201d to \u201cBig?\u201d', 'Add it now if the answer is \u201cNo\u201d']
+    """
+    settle = ", ".join(f"\u201c{s['label']}\u201d" for s in a["signals"])
+    head = f"Assumed \u201c{a['assumed']}\u201d to \u201c{a['text']}\u201d" + (
+        f" (give {settle} to settle it)" if settle else ""
+    )
+    lines = [head]
+    for o in a["otherwise"]:
+        outcome = o["label"] if o["label"] else "More questions"
+        lines.append(f"{outcome} if the answer is \u201c{o['answer']}\u201d")
+    return lines

@@ -58,6 +58,8 @@ class Verdict:
     id: str
     label: str
     summary: str
+    needs_evidence: bool = False  # only answers the reader gave may lead here, never an unknown
+    simple: bool = False  # the cautious end of a flow: an unknown must stop here when it can
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,38 @@ class Stage:
     focus: str
     skip: str
     checklist: tuple[str, ...]
+    min_users: int = 0  # the depended-on stage starts here; a smaller product keeps its own stage
+
+
+@dataclass(frozen=True)
+class StageRaise:
+    """Safeguards a product needs now because people rely on it (`depends`) or pay (`pays`)."""
+
+    when: str
+    why: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StageFinder:
+    stages: tuple[Stage, ...]
+    raises: tuple[StageRaise, ...]
+    reason_users: str
+    reason_relied: str
+    reason_raised: str
+
+
+@dataclass(frozen=True)
+class Safeguard:
+    """Something whose loss can't be undone: "Do it now" at every stage unless `not_if` holds."""
+
+    id: str
+    name: str
+    loses: str
+    checklist: str
+    reason: str
+    not_if: tuple[Condition, ...]
+    not_yet_reason: str
 
 
 @dataclass(frozen=True)
@@ -307,6 +341,9 @@ class Knowledge:
     basics_verdict: str  # the verdict every basic gets in a plan
     signals: Mapping[str, Signal]
     stages: tuple[Stage, ...]
+    finder: StageFinder
+    safeguards: tuple[Safeguard, ...]
+    safeguard_verdicts: tuple[str, str]  # (applies, can't apply yet)
     basics: tuple[Basic, ...]
     problems: tuple[Problem, ...]
     flows: Mapping[str, Flow]

@@ -15,27 +15,23 @@ import re
 import sys
 from collections.abc import Mapping
 
+from . import loading_flows
 from .errors import DataError
 from .knowledge import (
     AiAdvice,
     Basic,
     CostReference,
-    Flow,
     Knowledge,
-    Option,
     Pattern,
     Problem,
-    Question,
     Rule,
     ScreenerFigure,
     Signal,
-    Stage,
     Strategy,
     Verdict,
     Widget,
 )
 from .prices import read_price_set
-from .protocol import MAX_FLOW_DEPTH, MAX_FLOW_QUESTIONS, MAX_QUESTION_ANSWERS
 from .reading import TableReader, check_slug, conditions, read_toml, unique
 from .request import RENDER_OPTIONS
 from .screen_model import ScreenModel
@@ -47,7 +43,19 @@ BROWSER = sys.platform == "emscripten"  # Pyodide
 def _verdicts(base: pathlib.Path) -> dict[str, Verdict]:
     file = "verdicts.toml"
     rows = TableReader(file, read_toml(base, file), "-").tables("verdict")
-    return unique(file, [Verdict(r.get("id", "str"), r.get("label", "str"), r.get("summary", "str")) for r in rows])
+    return unique(
+        file,
+        [
+            Verdict(
+                r.get("id", "str"),
+                r.get("label", "str"),
+                r.get("summary", "str"),
+                r.get("needs_evidence", "bool", False),
+                r.get("simple", "bool", False),
+            )
+            for r in rows
+        ],
+    )
 
 
 def _signals(base: pathlib.Path) -> dict[str, Signal]:
@@ -68,31 +76,6 @@ def _signals(base: pathlib.Path) -> dict[str, Signal]:
             )
         )
     return unique(file, out)
-
-
-def _stages(base: pathlib.Path) -> tuple[Stage, ...]:
-    file = "stages.toml"
-    out = [
-        Stage(
-            r.get("id", "str"),
-            r.get("name", "str"),
-            r.get("long_name", "str"),
-            r.get("users", "str"),
-            r.get("max_users", "int"),
-            r.get("depended_on", "bool", False),
-            r.get("question", "str"),
-            r.get("meaning", "str"),
-            r.get("takes", "str"),
-            r.get("focus", "str"),
-            r.get("skip", "str"),
-            r.get("checklist", "strs"),
-        )
-        for r in TableReader(file, read_toml(base, file), "-").tables("stage")
-    ]
-    unique(file, out)
-    if sum(s.depended_on for s in out) != 1:
-        raise DataError(file, "-", "exactly one stage must have depended_on = true")
-    return tuple(out)
 
 
 def _basics(base: pathlib.Path, verdicts: Mapping[str, Verdict]) -> tuple[tuple[Basic, ...], str]:
@@ -135,126 +118,6 @@ def _problems(base: pathlib.Path) -> tuple[Problem, ...]:
     ]
     unique(file, out)
     return tuple(out)
-
-
-def _flow(base: pathlib.Path, name: str, verdicts: Mapping[str, Verdict], signals: Mapping[str, Signal]) -> Flow:
-    file = f"flows/{name}.toml"
-    check_slug(file, name, "a flow's file name")
-    top = TableReader(file, read_toml(base, file), name)
-    topic = top.get("topic", "str")
-    if topic != name:
-        raise top.fail(f"topic should be '{name}', the file's name")
-    kinds = {s.id: s.kind for s in signals.values()}
-    questions = []
-    for q in top.tables("question"):
-        options = []
-        for o in q.tables("option"):
-            o.item = q.item
-            opt = Option(
-                o.get("value", "str"),
-                o.get("label", "str"),
-                o.get("next", "str", None),
-                o.get("verdict", "str", None),
-                o.get("reason", "str", None),
-            )
-            check_slug(file, opt.value, "an answer's value")
-            if (opt.next is None) == (opt.verdict is None):
-                raise q.fail(f"dead end: answer '{opt.value}' needs either 'next' or 'verdict'")
-            if opt.verdict is not None and opt.verdict not in verdicts:
-                raise q.fail(f"unknown reference: verdict '{opt.verdict}'")
-            if opt.verdict is not None and opt.reason is None:
-                raise q.fail(f"missing field 'reason' for answer '{opt.value}'")
-            options.append(opt)
-        if not options:
-            raise q.fail("dead end: the question has no answers")
-        if len({o.value for o in options}) != len(options):
-            raise q.fail("duplicate answer value")
-        question = Question(
-            q.get("id", "str"),
-            q.get("text", "str"),
-            q.get("help", "str", ""),
-            conditions(q, "yes_if", kinds) if "yes_if" in q.table else (),
-            q.get("if_unknown", "str"),
-            tuple(options),
-        )
-        if question.option(question.if_unknown) is None:
-            raise q.fail(f"unknown reference: if_unknown '{question.if_unknown}' is not one of its answers")
-        if question.yes_if and {o.value for o in options} != {"yes", "no"}:
-            raise q.fail("a question bound to signals (yes_if) must have exactly the answers yes and no")
-        questions.append(question)
-    by_id = unique(file, questions)
-    start = top.get("start", "str")
-    if start not in by_id:
-        raise DataError(file, name, f"unknown reference: start question '{start}'")
-    for question in questions:
-        for option in question.options:
-            if option.next is not None and option.next not in by_id:
-                raise DataError(file, question.id, f"unknown reference: next question '{option.next}'")
-    _check_size(file, by_id)
-    _check_graph(file, start, by_id)
-    _check_depth(file, start, by_id)
-    return Flow(topic, top.get("title", "str"), start, by_id, top.get("general", "bool", False))
-
-
-def _check_size(file: str, questions: Mapping[str, Question]) -> None:
-    """At most MAX_FLOW_QUESTIONS questions of at most MAX_QUESTION_ANSWERS answers each."""
-    if len(questions) > MAX_FLOW_QUESTIONS:
-        raise DataError(file, "-", f"too big: {len(questions)} questions, a flow may have at most {MAX_FLOW_QUESTIONS}")
-    for q in questions.values():
-        if len(q.options) > MAX_QUESTION_ANSWERS:
-            raise DataError(
-                file, q.id, f"too many answers: {len(q.options)}, a question may have at most {MAX_QUESTION_ANSWERS}"
-            )
-
-
-def _check_graph(file: str, start: str, questions: Mapping[str, Question]) -> None:
-    """Every question reachable from the start, and no path that loops back on itself.
-
-    A depth-first walk with its own stack, so a long chain of questions can't exhaust Python's.
-    """
-    state: dict[str, str] = {start: "open"}
-    trail = [start]
-    stack = [iter([o.next for o in questions[start].options if o.next is not None])]
-    while stack:
-        qid = next(stack[-1], None)
-        if qid is None:
-            stack.pop()
-            state[trail.pop()] = "done"
-        elif state.get(qid) == "open":
-            raise DataError(file, qid, "cycle: " + " -> ".join([*trail, qid]))
-        elif qid not in state:
-            state[qid] = "open"
-            trail.append(qid)
-            stack.append(iter([o.next for o in questions[qid].options if o.next is not None]))
-    for qid in questions:
-        if qid not in state:
-            raise DataError(file, qid, f"unreachable question: no answer leads to it from '{start}'")
-
-
-def _check_depth(file: str, start: str, questions: Mapping[str, Question]) -> None:
-    """No path longer than MAX_FLOW_DEPTH questions (the graph is acyclic by now)."""
-    order: list[str] = []  # questions, each after every question it leads to
-    seen: set[str] = set()
-    stack = [(start, False)]
-    while stack:
-        qid, finished = stack.pop()
-        if finished:
-            order.append(qid)
-            continue
-        if qid in seen:
-            continue
-        seen.add(qid)
-        stack.append((qid, True))
-        stack += [(o.next, False) for o in questions[qid].options if o.next is not None and o.next not in seen]
-    depth: dict[str, int] = {}
-    for qid in order:
-        depth[qid] = 1 + max((depth[o.next] for o in questions[qid].options if o.next is not None), default=0)
-    if depth[start] > MAX_FLOW_DEPTH:
-        raise DataError(
-            file,
-            start,
-            f"too deep: a path of {depth[start]} questions, a flow may ask at most {MAX_FLOW_DEPTH} in a row",
-        )
 
 
 def _screener_figures(base: pathlib.Path) -> tuple[ScreenerFigure, ...]:
@@ -415,7 +278,7 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
     signals = _signals(root)
     problems = _problems(root)
     flow_names = sorted(p.stem for p in (root / "flows").glob("*.toml"))
-    flows = {name: _flow(root, name, verdicts, signals) for name in flow_names}
+    flows = {name: loading_flows.flow(root, name, verdicts, signals) for name in flow_names}
     for p in problems:
         if p.id not in flows:
             raise DataError("problems.toml", p.id, f"unknown reference: no question flow flows/{p.id}.toml")
@@ -440,11 +303,16 @@ def load(base: pathlib.Path | str | None = None) -> Knowledge:
         raise DataError("prices", "-", "no price set found")
     default = "current" if "current" in price_sets else sets[0].id
     basics, basics_verdict = _basics(root, verdicts)
+    finder = loading_flows.stages(root)
+    safeguards, safeguard_verdicts = loading_flows.safeguards(root, verdicts, signals)
     return Knowledge(
         verdicts=verdicts,
         basics_verdict=basics_verdict,
         signals=signals,
-        stages=_stages(root),
+        stages=finder.stages,
+        finder=finder,
+        safeguards=safeguards,
+        safeguard_verdicts=safeguard_verdicts,
         basics=basics,
         problems=problems,
         flows=flows,

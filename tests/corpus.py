@@ -143,6 +143,11 @@ GOOD: list[dict[str, Any]] = [
         },
     ),
     _req("plan", signals={"users": None, "db_cpu": 99.9}),
+    # issue 19: one app on many servers, sign-ins, many services that can't grow up
+    _req("plan", signals={"services": 1, "servers": 12, "logins": True, "bigger_server_possible": False}),
+    _req("plan", signals={"services": 20, "servers": 40, "bigger_server_possible": False, "logins": False}),
+    _req("stage", users=40, depends=True, pays=True),
+    _req("stage", users=500, pays=True),
     # cost: with and without per-day figures and cached input
     _req("cost", set="seed-2024", model="gpt-3.5-turbo", input_tokens=500, output_tokens=500, requests=10_000),
     _req("cost", set="seed-2024", model="gpt-4", input_tokens=1_000, output_tokens=200),

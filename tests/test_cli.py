@@ -177,7 +177,14 @@ class TestAsk:
 class TestCommands:
     @pytest.mark.parametrize(
         ("users", "depends", "stage"),
-        [("0", False, "poc"), ("50", False, "mvp"), ("5000", False, "beta"), ("3", True, "production")],
+        [
+            ("0", False, "poc"),
+            ("50", False, "mvp"),
+            ("5000", False, "beta"),
+            ("1", True, "poc"),
+            ("3", True, "mvp"),
+            ("500", True, "production"),
+        ],
     )
     def test_stage(self, users: str, depends: bool, stage: str, capsys: pytest.CaptureFixture[str]) -> None:
         """`stage` finds the stage and prints its checklist."""
@@ -209,6 +216,9 @@ class TestCommands:
             "40",
             "--servers",
             "12",
+            "--services",
+            "12",
+            "--logins",
             "--bigger-server-possible",
         )
         for topic in PLAN_TOPICS:
@@ -216,12 +226,13 @@ class TestCommands:
             assert v["verdict"] in K.verdicts and isinstance(v["reason"], str) and v["reason"]
         assert result["verdicts"]["rate-limiting"]["verdict"] == "add-now"
         assert result["verdicts"]["kubernetes"]["verdict"] == "try-first"
-        assert result["verdicts"]["caching"]["verdict"] == "add-now"
+        assert result["verdicts"]["caching"]["verdict"] == "try-first"  # a bigger database first
+        assert result["signals"]["services"] == 12 and result["signals"]["logins"] is True
         assert result["signals"]["db_cpu"] == 90 and result["signals"]["bigger_server_possible"] is True
 
     def test_plan_negative_flags(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--no-FLAG gives a false signal, which settles its question."""
-        result = run_json(capsys, "plan", "--no-paid-api", "--no-abuse-seen", "--users", "10")
+        result = run_json(capsys, "plan", "--no-paid-api", "--no-logins", "--no-abuse-seen", "--users", "10")
         assert result["verdicts"]["rate-limiting"]["verdict"] == "not-yet"
         assert result["verdicts"]["rate-limiting"]["assumed"] == []
 
@@ -230,7 +241,49 @@ class TestCommands:
         code, out, _ = run(capsys, "plan")
         assert code == 0
         assert all(b.name in out for b in K.basics) and all(p.name in out for p in K.problems)
-        assert "'no'" in out
+        assert all(g.name in out for g in K.safeguards)
+        assert "didn't give only ever leads to the simpler verdict" in out
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["--users", "50", "--servers", "12", "--must-not-lose-tasks", "--task-seconds", "10"],
+            ["--users", "100", "--must-not-lose-tasks"],
+        ],
+    )
+    def test_unknowns_never_add_kubernetes_or_a_queue(
+        self, argv: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The two plans from issue 19: no Kubernetes or queue "Add it now", and the assumptions said."""
+        result = run_json(capsys, "plan", *argv)
+        for topic in ("kubernetes", "message-queues"):
+            assert result["verdicts"][topic]["verdict"] != "add-now"
+        mq = result["verdicts"]["message-queues"]
+        assert mq["verdict"] == "try-first" and mq["assumptions"]
+        table = next(a for a in mq["assumptions"] if a["question"] == "table")
+        assert table["otherwise"] == [{"answer": "No", "verdict": "add-now", "label": "Add it now"}]
+        code, out, _ = run(capsys, "plan", *argv)
+        assert code == 0
+        assert "Assumed \u201cYes\u201d to \u201cWould a jobs table" in out
+        assert "Add it now if the answer is \u201cNo\u201d" in out
+
+    def test_one_app_on_twelve_servers_keeps_off_kubernetes(self, capsys: pytest.CaptureFixture[str]) -> None:
+        result = run_json(capsys, "plan", "--services", "1", "--servers", "12", "--no-bigger-server-possible")
+        assert result["verdicts"]["kubernetes"]["verdict"] == "not-yet"
+
+    def test_logins_mean_rate_limiting_now(self, capsys: pytest.CaptureFixture[str]) -> None:
+        result = run_json(capsys, "plan", "--users", "12", "--logins", "--no-paid-api", "--no-abuse-seen")
+        assert result["verdicts"]["rate-limiting"]["verdict"] == "add-now"
+        assert result["safeguards"]["login-protection"]["verdict"] == "do-now"
+
+    def test_stage_pays(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """40 paying users who depend on it: MVP with its safeguards and the reason, not production."""
+        result = run_json(capsys, "stage", "--users", "40", "--depends", "--pays")
+        assert result["stage"]["id"] == "mvp" and result["pays"] is True
+        assert {g["when"] for g in result["safeguards"]} == {"depends", "pays"}
+        code, out, _ = run(capsys, "stage", "--users", "40", "--depends", "--pays")
+        assert code == 0 and "With 40 users" in out
+        assert all(item in out for g in result["safeguards"] for item in g["items"])
 
     def test_cost_without_tokens_assumes_the_typical_request(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`cost --model gpt-4o` alone says it assumed the guide's typical request and prints its figures."""
@@ -511,7 +564,18 @@ class TestProcesses:
     def test_plan_json(self, tmp_path: pathlib.Path) -> None:
         """`plan --json` prints a verdict and reason for each topic."""
         p = self.call(
-            [*self.module(), "plan", "--paid-api", "--servers", "12", "--bigger-server-possible", "--json"], tmp_path
+            [
+                *self.module(),
+                "plan",
+                "--paid-api",
+                "--services",
+                "12",
+                "--servers",
+                "12",
+                "--bigger-server-possible",
+                "--json",
+            ],
+            tmp_path,
         )
         assert p.returncode == 0, p.stderr
         verdicts = json.loads(p.stdout)["verdicts"]

@@ -88,9 +88,11 @@ class TestPlannerWording:
         assert "what you're spending" not in text
         assert not any("spend" in s["label"].lower() for s in toml(DATA / "signals.toml")["signal"])
         steps = re.findall(r"^\d\. \*\*(.+?)\*\*", text, re.M)
-        assert "four basics" in steps[0] and "measured" in steps[1]
+        assert "can't get back" in steps[0] and "four basics" in steps[1] and "measured" in steps[2]
         any_flow = toml(DATA / "flows" / "any.toml")
-        assert any_flow["start"] == "basic"
+        assert any_flow["start"] == "undo"
+        first = next(q for q in any_flow["question"] if q["id"] == "undo")
+        assert next(o for o in first["option"] if o["value"] == "yes")["verdict"] == "do-now"
 
 
 class TestThresholds:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from decision import DataError, load
+from decision.flows import decide
 from decision.loading import DATA_DIR, knowledge
 
 
@@ -103,7 +104,7 @@ def flow_text(questions: list[dict[str, Any]], start: str = "a", topic: str = TO
 def good_flow() -> list[dict[str, Any]]:
     """a -yes-> b, a -no-> verdict; b -yes/no-> verdict: a flow that loads."""
     return [
-        question("a", [option("yes", next="b"), option("no", verdict=VERDICT)]),
+        question("a", [option("yes", next="b"), option("no", verdict=VERDICT)], if_unknown="no"),
         question("b", [option("yes", verdict=VERDICT), option("no", verdict=VERDICT)]),
     ]
 
@@ -190,6 +191,39 @@ class TestUnknownReference:
         """A flow file for a topic that problems.toml doesn't know is refused."""
         (data / "flows" / "teleporters.toml").write_text(flow_text(good_flow(), topic="teleporters"))
         assert_names(refused(data), "flows/teleporters.toml", "teleporters", "unknown reference", "problem")
+
+
+class TestUnknownsRule:
+    """An answer the reader didn't give may only lead to the simpler verdict (verdicts.toml's
+    needs_evidence and simple), and loading names the flow, the question and the path."""
+
+    def test_an_unknown_that_reaches_add_now_is_refused(self, data: pathlib.Path) -> None:
+        flow = good_flow()
+        flow[1] = question("b", [option("yes", verdict="not-yet"), option("no", verdict="add-now")], if_unknown="no")
+        write_flow(data, flow)
+        assert_names(refused(data), FLOW_FILE, "b", "add-now", "path: a=yes -> b=(unknown) no")
+
+    def test_an_unknown_that_goes_past_a_simple_stop_is_refused(self, data: pathlib.Path) -> None:
+        flow = good_flow()
+        flow[0]["if_unknown"] = "yes"  # "no" would have stopped at not-yet
+        write_flow(data, flow)
+        assert_names(refused(data), FLOW_FILE, "a", "goes on past 'no'", "path: a=(unknown) yes")
+
+    def test_an_unknown_may_stop_at_do_now_or_go_past_add_now(self, data: pathlib.Path) -> None:
+        """What can't be undone may be assumed; going on past an add-now answer is the simpler way."""
+        flow = [
+            question("a", [option("yes", verdict="add-now"), option("no", next="b")], if_unknown="no"),
+            question("b", [option("yes", verdict="do-now"), option("no", verdict="add-now")], if_unknown="yes"),
+        ]
+        write_flow(data, flow)
+        assert set(load(data).flows[TOPIC].questions) == {"a", "b"}
+
+    def test_every_shipped_flow_follows_the_rule(self) -> None:
+        """Walking any shipped flow with no signals at all never ends in a verdict that needs evidence."""
+        k = knowledge()
+        for topic in k.flows:
+            result = decide(k, topic, {})
+            assert not k.verdicts[result["verdict"]["id"]].needs_evidence, topic
 
 
 class TestCycle:

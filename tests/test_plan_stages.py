@@ -50,11 +50,31 @@ class TestStage:
         assert result["users"] == users and result["depends"] is False
         assert result["stage"]["checklist"] == list(next(s for s in K.stages if s.id == stage).checklist)
 
-    @pytest.mark.parametrize("users", [0, 1, 100, 1000, HUGE])
-    def test_depends_means_production(self, users: int) -> None:
-        """Once people depend on it, it is in production, whatever its size."""
+    @pytest.mark.parametrize("users", [101, 1000, HUGE])
+    def test_depends_past_an_mvp_means_production(self, users: int) -> None:
+        """Once people depend on it and it has outgrown an MVP, it is in production."""
         production = next(s for s in K.stages if s.depended_on)
+        assert users >= production.min_users
         assert ask("stage", users=users, depends=True)["stage"]["id"] == production.id == "production"
+
+    @pytest.mark.parametrize(("users", "stage"), [(0, "poc"), (1, "poc"), (40, "mvp"), (100, "mvp")])
+    @pytest.mark.parametrize(("depends", "pays"), [(True, False), (False, True), (True, True)])
+    def test_a_small_product_people_rely_on_keeps_its_stage(
+        self, users: int, stage: str, depends: bool, pays: bool
+    ) -> None:
+        """Reliance and payment add safeguards to a small product; they don't make it 'everything matters'."""
+        result = ask("stage", users=users, depends=depends, pays=pays)
+        assert result["stage"]["id"] == stage
+        assert result["stage"]["skip"] != next(s for s in K.stages if s.depended_on).skip
+        assert {g["when"] for g in result["safeguards"]} <= {"depends", "pays"}
+        assert "pays" in {g["when"] for g in result["safeguards"]} or not pays
+        assert f"{users:,} users" in result["reason"]
+        for group in result["safeguards"]:
+            assert group["items"] and not set(group["items"]) & set(result["stage"]["checklist"])
+
+    def test_no_reliance_no_safeguards(self) -> None:
+        result = ask("stage", users=40)
+        assert result["safeguards"] == [] and "40 users" in result["reason"]
 
     def test_whole_floats_are_counts(self) -> None:
         """1000.0 users is 1000 users (JSON from a browser may carry a whole float)."""
@@ -103,17 +123,30 @@ class TestPlan:
             ({"paid_api": False, "abuse_seen": True}, "rate-limiting", "add-now"),
             ({"paid_api": False, "abuse_seen": False, "users": 1000}, "rate-limiting", "add-now"),
             ({"paid_api": False, "abuse_seen": False, "users": 999}, "rate-limiting", "not-yet"),
-            ({"servers": 12, "bigger_server_possible": True}, "kubernetes", "try-first"),
-            ({"servers": 12, "bigger_server_possible": False}, "kubernetes", "add-now"),
-            ({"servers": 3, "bigger_server_possible": False}, "kubernetes", "not-yet"),
+            ({"paid_api": False, "logins": True, "users": 12}, "rate-limiting", "add-now"),
+            ({"paid_api": False, "logins": False, "abuse_seen": False, "users": 12}, "rate-limiting", "not-yet"),
+            ({"services": 12, "servers": 12, "bigger_server_possible": True}, "kubernetes", "try-first"),
+            ({"services": 12, "servers": 12, "bigger_server_possible": False}, "kubernetes", "add-now"),
+            ({"services": 12, "servers": 12}, "kubernetes", "try-first"),
+            ({"services": 1, "servers": 12, "bigger_server_possible": False}, "kubernetes", "not-yet"),
+            ({"services": 12, "servers": 3, "bigger_server_possible": False}, "kubernetes", "not-yet"),
+            ({"servers": 12, "bigger_server_possible": False}, "kubernetes", "not-yet"),
             ({"repeated_reads": False, "p95_seconds": 5}, "caching", "not-yet"),
             ({"repeated_reads": True, "p95_seconds": 0.4, "db_cpu": 20}, "caching", "not-yet"),
             ({"repeated_reads": True, "p95_seconds": 3, "queries_optimized": False}, "caching", "try-first"),
-            ({"repeated_reads": True, "db_cpu": 95, "queries_optimized": True}, "caching", "add-now"),
+            ({"repeated_reads": True, "db_cpu": 95, "queries_optimized": True}, "caching", "try-first"),
+            (
+                {"repeated_reads": True, "db_cpu": 95, "queries_optimized": True, "bigger_server_possible": False},
+                "caching",
+                "try-first",  # HTTP caching is still unknown, and an unknown never leads to add-now
+            ),
+            ({"repeated_reads": True, "p95_seconds": 0.9, "queries_optimized": False}, "caching", "try-first"),
+            ({"repeated_reads": True, "p95_seconds": 0.8, "db_cpu": 20}, "caching", "not-yet"),
             ({"task_seconds": 1}, "background-jobs", "not-yet"),
-            ({"task_seconds": 8}, "background-jobs", "add-now"),
+            ({"task_seconds": 8}, "background-jobs", "try-first"),
+            ({"task_seconds": 45}, "background-jobs", "add-now"),
             ({"must_not_lose_tasks": False}, "message-queues", "not-yet"),
-            ({"must_not_lose_tasks": True}, "message-queues", "add-now"),
+            ({"must_not_lose_tasks": True}, "message-queues", "try-first"),
             ({"engineers": 5}, "microservices", "not-yet"),
             ({"engineers": 40}, "microservices", "try-first"),
         ],
@@ -169,3 +202,18 @@ class TestPlan:
         response = api.handle({"v": 1, "op": "plan", "signals": signals})
         assert response["ok"] is False and response["error"]["code"] == code
         assert f"'{next(iter(signals))}'" in response["error"]["message"]
+
+
+class TestStageWidget:
+    def test_forty_paying_users_see_their_safeguards_and_why(self) -> None:
+        """The stage widget for 40 paying users who rely on it: MVP, the reason, their own number, the safeguards."""
+        response = api.handle({"v": 1, "op": "stage", "users": 40, "depends": True, "pays": True, "render": True})
+        assert response["ok"], response
+        result, html = response["result"], response["html"]
+        assert 'data-wm-stage="mvp"' in html and "Unlimited" not in html
+        assert "<dd>40 people (this stage: 1-100)</dd>" in html
+        assert result["reason"].replace("'", "&#x27;") in html
+        assert 'name="pays" data-wm-key="pays" data-wm-type="bool" checked' in html
+        for group in result["safeguards"]:
+            assert all(f"<li>{item.replace(chr(39), '&#x27;')}</li>" in html for item in group["items"])
+        assert "it all matters now" not in html

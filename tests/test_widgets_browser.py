@@ -330,10 +330,12 @@ class TestSharedLinks:
         page.fill(f"#{wid} input[name=users]", "5000")
         page.check(f"#{wid} input[name=depends]")
         saved(page, wid, users=5000, depends=True)
+        page.check(f"#{wid} input[name=pays]")
+        saved(page, wid, users=5000, depends=True, pays=True)
         page.check(f"#{wid} input[name=checked][value='0']")
-        saved(page, wid, users=5000, depends=True, checked=[0])
+        saved(page, wid, users=5000, depends=True, pays=True, checked=[0])
         before, after = shared(tour, wid)
-        ticked = engine(page, wid, users=5000, depends=True, checked=[0])
+        ticked = engine(page, wid, users=5000, depends=True, pays=True, checked=[0])
         assert after == before == canon(page, html=ticked["html"])
         assert 'value="0" checked=""' in after
         assert copied(page, wid, "copy-record") == ticked["record"]
@@ -345,10 +347,16 @@ class TestSharedLinks:
         wait_state(page, wid, "live")
         page.select_option(f"#{wid} [data-wm-key='signals.abuse_seen']", "no")
         page.fill(f"#{wid} [data-wm-key='signals.p95_seconds']", "2.5")
-        signals = {"abuse_seen": False, "p95_seconds": 2.5}
+        page.select_option(f"#{wid} [data-wm-key='signals.logins']", "yes")
+        page.fill(f"#{wid} [data-wm-key='signals.services']", "1")
+        page.fill(f"#{wid} [data-wm-key='signals.servers']", "12")
+        signals = {"abuse_seen": False, "p95_seconds": 2.5, "logins": True, "services": 1, "servers": 12}
         saved(page, wid, signals=signals)
         before, after = shared(tour, wid)
         assert after == before == canon(page, html=engine(page, wid, signals=signals)["html"])
+        # one app on twelve servers: no Kubernetes; sign-ins: rate limiting now
+        assert 'wm-verdict--not-yet" data-wm-topic="kubernetes"' in after
+        assert 'wm-verdict--add-now" data-wm-topic="rate-limiting"' in after
         assert clean.errors == [] and clean.foreign == []
 
     def test_cost(self, tour: Tour, clean: BrowserLog) -> None:

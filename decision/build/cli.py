@@ -96,7 +96,7 @@ def cmd_ask(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_stage(args: argparse.Namespace) -> dict[str, Any]:
-    return _ask({"op": "stage", "users": args.users, "depends": args.depends})
+    return _ask({"op": "stage", "users": args.users, "depends": args.depends, "pays": args.pays})
 
 
 def cmd_plan(args: argparse.Namespace) -> dict[str, Any]:
@@ -238,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stage", cmd_stage, "find your product's stage and its checklist")
     p.add_argument("--users", type=int, required=True, metavar="N", help="how many people use it")
     p.add_argument("--depends", action="store_true", help="people depend on it working")
+    p.add_argument("--pays", action="store_true", help="people pay for it")
 
     p = add("plan", cmd_plan, "a verdict for every topic and basic from signals you measured")
     for s in knowledge().signals.values():

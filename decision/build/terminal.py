@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..formatting import money, price_day, requests, share
+from ..formatting import assumption_lines, money, price_day, requests, share
 
 
 class UsageError(Exception):
@@ -31,24 +31,44 @@ def print_verdict(result: dict[str, Any]) -> None:
 def print_stage(result: dict[str, Any]) -> None:
     s = result["stage"]
     print(f"{s['name']} ({s['long_name']}): {s['question']}")
+    print(wrap(result["reason"]))
+    print()
     print(wrap(s["meaning"]))
     print(f"\nFocus on: {s['focus']}\nDon't worry about: {s['skip']}\nUsually takes: {s['takes']}")
     print("\nWhat you should have by now:")
     for item in s["checklist"]:
         print(f"  [ ] {item}")
+    for group in result["safeguards"]:
+        print()
+        print(wrap(group["why"]))
+        for item in group["items"]:
+            print(f"  [ ] {item}")
 
 
 def print_plan(result: dict[str, Any]) -> None:
-    width = max(len(v["name"]) for v in {**result["basics"], **result["verdicts"]}.values())
-    print("The four basics")
+    groups = (result["safeguards"], result["basics"], result["verdicts"])
+    width = max(len(v["name"]) for group in groups for v in group.values())
+    print("What can't be undone: do these first")
+    for v in result["safeguards"].values():
+        print(f"  {v['name']:<{width}}  {v['label']}")
+        print(wrap(v["reason"], "      "))
+    print("\nThe four basics")
     for v in result["basics"].values():
         print(f"  {v['name']:<{width}}  {v['label']}")
     print("\nLater, when you have the problem")
     for v in result["verdicts"].values():
         print(f"  {v['name']:<{width}}  {v['label']}")
-        print(wrap(v["reason"], " " * (width + 4)))
+        print(wrap(v["reason"], "      "))
+        for a in v["assumptions"]:
+            first, *rest = assumption_lines(a)
+            print(textwrap.fill(first, width=88, initial_indent="      * ", subsequent_indent="        "))
+            for line in rest:
+                print(wrap(line, "        "))
     if any(v["assumed"] for v in result["verdicts"].values()):
-        print("\nSignals you didn't give were taken as 'no'; add them for a sharper answer.")
+        print(
+            "\nAn answer you didn't give only ever leads to the simpler verdict; "
+            "give more signals for a sharper answer."
+        )
 
 
 def print_cost(result: dict[str, Any]) -> None:

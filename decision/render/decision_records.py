@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..formatting import money, requests
+from ..formatting import assumption_lines, money, requests
 
 
 def flow_record(result: dict[str, Any]) -> str:
@@ -27,6 +27,8 @@ def stage_record(result: dict[str, Any]) -> str:
     lines = [
         f"## Stage: {s['name']} ({s['question']})",
         "",
+        result["reason"],
+        "",
         f"- **Users:** {result['users']:,}",
         f"- **Put your effort into:** {s['focus']}",
         f"- **Leave for later:** {s['skip']}",
@@ -35,13 +37,19 @@ def stage_record(result: dict[str, Any]) -> str:
         "",
     ]
     lines += [f"- [{'x' if i in ticks else ' '}] {item}" for i, item in enumerate(s["checklist"])]
+    for group in result.get("safeguards", ()):
+        lines += ["", group["why"], ""] + [f"- [ ] {item}" for item in group["items"]]
     return "\n".join(lines) + "\n"
 
 
 def plan_record(result: dict[str, Any]) -> str:
     lines = ["## What matters now", "", "| Topic | Verdict | Why |", "|---|---|---|"]
-    for v in {**result["basics"], **result["verdicts"]}.values():
+    for v in {**result.get("safeguards", {}), **result["basics"], **result["verdicts"]}.values():
         lines.append(f"| {v['name']} | {v['label']} | {v['reason']} |")
+    assumed = [(v["name"], a) for v in result["verdicts"].values() for a in v.get("assumptions", ())]
+    if assumed:
+        lines += ["", "### Answers assumed (not given)", ""]
+        lines += [f"- {name}: " + "; ".join(assumption_lines(a)) for name, a in assumed]
     given = {key: value for key, value in result["signals"].items() if value is not None}
     lines += ["", "Signals: " + (", ".join(f"{key}={value}" for key, value in given.items()) or "none given")]
     return "\n".join(lines) + "\n"
