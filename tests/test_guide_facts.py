@@ -82,6 +82,18 @@ class TestPlannerWording:
             if verdict["path"][-1]["question"] in verdict["assumed"]:
                 assert verdict["reason"].startswith(CONDITIONAL), (topic, verdict["reason"])
 
+    def test_decide_page_states_the_rule_for_unknowns(self) -> None:
+        """The Decide page says, in two short sentences under "Your plan", that a blank field never leads
+        to "Add it now" and that each verdict lists what it assumed; verdicts.toml marks add-now that way."""
+        text = page("decide.md").split("## Your plan", 1)[1]
+        rule = next(p for p in text.split("\n\n") if p.startswith("A field you leave blank"))
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", rule.strip()) if s]
+        assert len(sentences) == 2 and all(len(s.split()) <= 40 for s in sentences)
+        assert 'never to "Add it now"' in sentences[0] and "assume" in sentences[1]
+        verdicts = {v["id"]: v for v in toml(DATA / "verdicts.toml")["verdict"]}
+        assert verdicts["add-now"]["needs_evidence"] is True
+        assert {"not-yet", "try-first"} == {v for v, row in verdicts.items() if row.get("simple")}
+
     def test_decide_page_promises_only_fields_the_planner_has(self) -> None:
         """decide.md doesn't promise a spending field the planner lacks, and asks the questions in the flow's order."""
         text = page("decide.md")
