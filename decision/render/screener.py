@@ -29,7 +29,7 @@ def _report_link(result: dict[str, Any]) -> str:
         # The script gives the link its address, and with it target and rel: HTML allows no
         # target on a link without an address, and the address needs the site's repository.
         f'<p class="wm-report" hidden><a data-wm-issue-title="{esc(title)}" data-wm-issue-body="{esc(body)}">'
-        'Report a miss</a>: if this answer is wrong, this opens a new issue on the '
+        "Report a miss</a>: if this answer is wrong, this opens a new issue on the "
         "project's repository with your message filled in. You can edit it there, and nothing is sent "
         "until you submit it yourself.</p>"
     )
