@@ -27,22 +27,6 @@ def _ask(request: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _stdin() -> Any:
-    """Standard input, or a one-sentence error when the shell closed it (`whatmatters ... <&-`)."""
-    if sys.stdin is None or sys.stdin.closed:
-        raise UsageError("Standard input is closed: pass the text as an argument, or pipe it in.")
-    return sys.stdin
-
-
-def _utf8(text: str) -> bool:
-    """False for arguments the shell passed as bytes that aren't UTF-8 (Python keeps them as surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 # --- subcommands -----------------------------------------------------------------------
 
 
@@ -69,8 +53,10 @@ def cmd_ask(args: argparse.Namespace) -> dict[str, Any]:
             print(terminal.wrap(q["help"], "  "))
         while True:
             try:
-                _stdin()
+                terminal.stdin()
                 reply = input(f"  [{values}] > ").strip().lower()
+                if not terminal.is_utf8(reply):
+                    raise UsageError(terminal.NOT_UTF8_STDIN)
             except EOFError:
                 raise UsageError(
                     f'No answer given to "{q["text"]}". Answer it, or pass --answer {q["id"]}=VALUE.'
@@ -165,7 +151,7 @@ def cmd_conversation(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_screen(args: argparse.Namespace) -> dict[str, Any]:
-    text = args.text if args.text not in (None, "-") else _stdin().read()
+    text = args.text if args.text not in (None, "-") else terminal.read_stdin()
     return _ask({"op": "screen", "text": text})
 
 
@@ -371,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"whatmatters: the guide's data is broken: {exc}", file=sys.stderr)
         return 1
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not all(_utf8(arg) for arg in argv):
+    if not all(terminal.is_utf8(arg) for arg in argv):
         print("whatmatters: an argument isn't valid UTF-8 text; pass it as UTF-8.", file=sys.stderr)
         return 2
     args = parser.parse_args(argv)

@@ -40,6 +40,8 @@
     frame.src = url.href;
     frame.title = `${EMBEDS[name]} (What Matters When)`;
     frame.loading = "lazy";
+    // Copy link and Copy as notes write to the clipboard; a cross-origin frame may only with this.
+    frame.allow = "clipboard-write";
     frame.height = String(START_HEIGHT);
     frame.style.width = "100%";
     frame.style.border = "0";

@@ -6,6 +6,7 @@ the same formatting as the HTML, so a page and a terminal never disagree.
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from typing import Any
 
@@ -14,6 +15,47 @@ from ..formatting import assumption_lines, money, price_day, requests, share
 
 class UsageError(Exception):
     """Bad input from the command line; printed as one sentence, exit status 2."""
+
+
+def stdin() -> Any:
+    """Standard input, or a one-sentence error when the shell closed it (`whatmatters ... <&-`)."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise UsageError("Standard input is closed: pass the text as an argument, or pipe it in.")
+    return sys.stdin
+
+
+NOT_UTF8_STDIN = "Standard input isn't valid UTF-8 text; pass it as UTF-8."
+
+
+def read_stdin() -> str:
+    """All of standard input, read by the same rule as arguments: strict UTF-8, or one sentence.
+
+    Python may decode a pipe leniently (the C locale turns bad bytes into surrogates), so the
+    bytes are decoded here; a text stream without bytes under it (a test's) is checked instead.
+    """
+    stream = stdin()
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        try:
+            return bytes(raw.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(NOT_UTF8_STDIN) from None
+    try:
+        text = str(stream.read())
+    except UnicodeDecodeError:
+        raise UsageError(NOT_UTF8_STDIN) from None
+    if not is_utf8(text):
+        raise UsageError(NOT_UTF8_STDIN)
+    return text
+
+
+def is_utf8(text: str) -> bool:
+    """False for arguments the shell passed as bytes that aren't UTF-8 (Python keeps them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def wrap(text: str, indent: str = "") -> str:
