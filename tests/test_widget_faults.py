@@ -101,6 +101,25 @@ def fell_back(page: Any, log: BrowserLog, cause: str) -> None:
     assert any(cause in error for error in log.errors), f"no console error names {cause!r}: {log.errors}"
 
 
+def went_stale(page: Any, log: BrowserLog, cause: str) -> None:
+    """Every widget keeps its build-time body and says a newer release is out, offering a reload,
+    never "Try again" (which can't bring back a file a release removed); the console names `cause`."""
+    ids = page.eval_on_selector_all("[data-wm-widget]", "ws => ws.map((w) => w.id)")
+    assert ids, "the page has no widget"
+    for element_id in ids:
+        wait_state(page, element_id, "stale", FAIL_MS)
+    built, shown = page.evaluate(BODIES_JS)
+    for element_id in ids:
+        widget = page.locator(f"#{element_id}")
+        assert shown[element_id] == built[element_id], f"{element_id} lost its static body"
+        assert widget.locator(".wm-status").text_content() == NOTES["stale"]
+        assert widget.locator(".wm-retry").count() == 0
+        assert widget.locator(".wm-reload").text_content() == NOTES["reload"]
+    assert LEAKS.findall(page.inner_text("body")) == [], "the page shows details of the failure"
+    assert log.foreign == []
+    assert any(cause in error for error in log.errors), f"no console error names {cause!r}: {log.errors}"
+
+
 def open_page(page: Any, url: str) -> None:
     page.goto(url, wait_until="load")
     for widget in page.locator("[data-wm-widget]").all():
@@ -117,29 +136,48 @@ class TestRuntimeFaults:
         fell_back(page, log, name)
 
     def test_stdlib_missing(self, visit, base: str) -> None:
-        """The trimmed standard library answering 404 leaves every widget static, with the note."""
+        """Issue 28, finding 1: the release's trimmed standard library answering 404 (a newer release
+        removed it under an open tab) leaves every widget static with the reload note."""
         page, log = visit
         page.route("**/whatmatters/stdlib/*.zip", lambda route: route.fulfill(status=404, body="not here"))
         open_page(page, base + "ai/")
-        fell_back(page, log, "HTTP 404")
+        went_stale(page, log, "HTTP 404")
         assert any("stdlib-" in error for error in log.errors), log.errors
 
     def test_engine_archive_missing(self, visit, base: str) -> None:
-        """An engine archive answering 404 (it downloads while Pyodide starts) leaves every widget static.
+        """Issue 28, finding 1: an engine archive answering 404 ends in the reload note.
 
-        Its integrity check refuses the 404's body before its status is seen: the console names the file.
+        Its integrity check refuses the 404's body before its status is seen, so the worker asks
+        for the file again without a body; the console names the file.
         """
         page, log = visit
         page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=404, body="not here"))
         open_page(page, base + "later/")
-        fell_back(page, log, "Failed to fetch")
+        went_stale(page, log, "gone (404)")
         assert any(re.search(r"Failed to fetch for \S*/whatmatters-[\w.]+-[0-9a-f]{12}\.zip", e) for e in log.errors)
+
+    def test_worker_missing(self, visit, base: str) -> None:
+        """Issue 28, finding 1: the page's hashed worker script answering 404 ends in the reload note."""
+        page, log = visit
+        page.route(re.compile(r"/whatmatters/worker\.[0-9a-f]{12}\.js$"), lambda r: r.fulfill(status=404, body="gone"))
+        open_page(page, base + "stages/")
+        went_stale(page, log, "worker script gone (404)")
+
+    def test_engine_archive_refused_for_another_reason_is_not_stale(self, visit, base: str) -> None:
+        """A server error on the engine (500) is a failure to retry, not a new release."""
+        page, log = visit
+        page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=500, body="oops"))
+        open_page(page, base + "later/")
+        fell_back(page, log, "Failed to fetch")
 
     def test_engine_archive_altered(self, visit, base: str) -> None:
         """An engine archive whose bytes don't match the build's integrity hash is never run."""
         page, log = visit
 
         def altered(route: Any) -> None:
+            if route.request.method == "HEAD":  # the worker asking whether the file is gone: it isn't
+                route.continue_()
+                return
             body = bytearray(route.fetch().body())
             body[len(body) // 2] ^= 0xFF
             route.fulfill(status=200, body=bytes(body), content_type="application/zip")

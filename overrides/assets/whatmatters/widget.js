@@ -32,6 +32,7 @@ const NOTES = {
   failed: "The interactive version couldn't start here, so this is the static version.",
   retry: "Try again",
   stale: "A new version of this page is out; reload to use the interactive version.",
+  reload: "Reload the page",
   badLink: "The answers saved in this link couldn't be used, so the widget starts from its example.",
   saveData: "Load the interactive version",
   copied: "Copied.",
@@ -121,7 +122,16 @@ function startRuntime() {
       pump();
     }
   };
-  worker.onerror = (event) => { event.preventDefault(); fail(event.message || "the worker stopped"); };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const detail = event.message || "the worker stopped";
+    if (rt.live) { fail(detail); return; }
+    // A worker script that won't load at all may be one a newer release has removed (404):
+    // then only a reload helps, and the widgets say so instead of offering "Try again".
+    fetch(WORKER_URL, { method: "HEAD", cache: "no-cache" })
+      .then((response) => { if (response.status === 404) rt.stale = true; }, () => {})
+      .finally(() => fail(rt.stale ? `worker script gone (404): ${WORKER_URL.href}` : detail));
+  };
   worker.postMessage({ type: "init", manifest: MANIFEST_URL.href, build: BUILD });
   return rt;
 }
@@ -280,6 +290,7 @@ class Widget {
     if (BUILD !== "dev" && this.el.dataset.wmBuild && this.el.dataset.wmBuild !== BUILD) {
       this.setState("stale");
       this.say(NOTES.stale);
+      this.offerReload();
       return;
     }
     const saved = addressSlots().get(this.key);
@@ -375,12 +386,24 @@ class Widget {
     const stale = Boolean(runtime && runtime.stale);
     this.setState(stale ? "stale" : "error");
     this.say(stale ? NOTES.stale : NOTES.failed);
-    if (stale || this.el.querySelector(".wm-retry")) return;
+    if (stale) { this.offerReload(); return; }
+    if (this.el.querySelector(".wm-retry")) return;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-button wm-retry";
     button.textContent = NOTES.retry;
     button.addEventListener("click", retryFailed, { once: true });
+    this.status.after(button);
+  }
+
+  // A newer release replaced this page's files: a reload is the one thing that helps.
+  offerReload() {
+    if (this.el.querySelector(".wm-reload")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button wm-reload";
+    button.textContent = NOTES.reload;
+    button.addEventListener("click", () => window.location.reload(), { once: true });
     this.status.after(button);
   }
 

@@ -58,6 +58,10 @@ async function init(manifestUrl, build) {
   const manifest = await manifestResponse.json();
   if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
+  // Files named by this release's hash: a 404 for one means a newer release has replaced it.
+  releaseFiles = [manifest.engine.url, manifest.stdlib && manifest.stdlib.url]
+    .filter(Boolean)
+    .map((url) => new URL(url, base).href);
   self.fetch = counting(manifest.fetched_bytes);
   // The engine downloads while Pyodide starts; it is checked against the hash the build recorded
   // before Python sees a byte of it. A 404 or a wrong hash ends the start at once (Promise.all).
@@ -86,6 +90,26 @@ async function init(manifestUrl, build) {
 }
 
 let starting = false;
+let releaseFiles = [];
+
+// After a failed start: is one of this release's own files gone (404)? Then a newer release
+// replaced it under the open tab, and only a reload helps. (The engine's integrity check fails
+// before its status is seen, so each file is asked again, without a body.)
+async function gone(urls) {
+  const missing = await Promise.all(
+    urls.map((url) => realFetch(url, { method: "HEAD", cache: "no-cache" }).then((r) => r.status === 404, () => false)),
+  );
+  return missing.some(Boolean);
+}
+
+async function startFailed(error) {
+  if (!starting) return;
+  starting = false;
+  if (error instanceof Stale) self.postMessage({ type: "stale", detail: error.message });
+  else if (await gone(releaseFiles)) {
+    self.postMessage({ type: "stale", detail: `a file of this release is gone (404): ${String(error)}` });
+  } else failed(error);
+}
 // Prices change on a day: each request is answered with the prices in force on the reader's own date.
 const readersDay = () => {
   const now = new Date();
@@ -101,8 +125,7 @@ const failed = (error) => self.postMessage({ type: "failed", detail: String((err
 self.addEventListener("unhandledrejection", (event) => {
   if (!starting) return;
   event.preventDefault();
-  starting = false;
-  failed(event.reason);
+  startFailed(event.reason);
 });
 
 self.onmessage = async (event) => {
@@ -112,11 +135,9 @@ self.onmessage = async (event) => {
     try {
       await init(message.manifest, message.build);
       if (starting) self.postMessage({ type: "ready" });
-    } catch (error) {
-      if (starting && error instanceof Stale) self.postMessage({ type: "stale", detail: error.message });
-      else if (starting) failed(error);
-    } finally {
       starting = false;
+    } catch (error) {
+      await startFailed(error);
     }
   } else if (message.type === "ask") {
     try {
