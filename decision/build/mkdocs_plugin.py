@@ -21,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from ..errors import DataError
+from ..loading import load
 from .assets import AssetsError, write_runtime
 
 EXTENSION = "decision.build.markdown"
@@ -50,6 +51,10 @@ class WhatMattersPlugin(BasePlugin[WhatMattersConfig]):  # type: ignore[no-untyp
             listed = EXTENSION
         if data_dir:
             config.mdx_configs.setdefault(listed, {})["data_dir"] = data_dir
+            try:  # checked once, up front: a broken file is one line naming it, not a traceback mid-page
+                load(data_dir)
+            except DataError as exc:
+                raise PluginError(f"whatmatters: the data in {self.config.data_dir} can't be used: {exc}") from None
         config.extra_css.append("assets/whatmatters/whatmatters.css")
         config.extra_javascript.append(
             config_options.ExtraScript().run_validation(  # type: ignore[no-untyped-call]

@@ -22,15 +22,18 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
+from ..errors import DataError
 from ..knowledge import Knowledge
 from ..loading import knowledge, load
 from .assets import write_runtime
 from .markdown import FenceError, parse_options, render_fence
 
 _knowledge: dict[str, Knowledge] = {}
+LOG = logging.getLogger(__name__)
 
 
 def _site_knowledge(app: Sphinx) -> Knowledge:
@@ -38,6 +41,19 @@ def _site_knowledge(app: Sphinx) -> Knowledge:
     if data_dir not in _knowledge:
         _knowledge[data_dir] = load(pathlib.Path(app.confdir) / data_dir) if data_dir else knowledge()
     return _knowledge[data_dir]
+
+
+def _check_data(app: Sphinx) -> None:
+    """Before any page is read: a site's own data that can't be used stops the build with one
+    line naming the file. Sphinx wraps any exception, its own ExtensionError included, in a
+    traceback and a request to report a Sphinx bug; so the line is logged as an error and the
+    build ends there (SystemExit passes Sphinx's handler, exit status 2)."""
+    try:
+        _site_knowledge(app)
+    except DataError as exc:
+        where = app.config.whatmatters_data_dir or "the package"
+        LOG.error("whatmatters: the data in %s can't be used: %s", where, exc)
+        raise SystemExit(2) from None
 
 
 class WhatMattersDirective(SphinxDirective):
@@ -76,5 +92,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("whatmatters", WhatMattersDirective)
     app.add_js_file("whatmatters/widget.js", type="module")
     app.add_css_file("whatmatters/whatmatters.css")
+    app.connect("builder-inited", _check_data)
     app.connect("build-finished", _copy_runtime)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
