@@ -127,24 +127,26 @@ class TestFlowDiagrams:
 
 class TestForms:
     def test_stage_checkbox_sits_with_its_label(self, visit: Visit) -> None:
-        """The stage finder's checkbox and its words share one row."""
+        """Each of the stage finder's checkboxes and its words share one row."""
         page = visit.open("stages/")
-        box = page.locator("#wm-stage input[name=depends]").bounding_box()
-        label = page.locator("#wm-stage label.wm-check").bounding_box()
-        assert box and label
-        assert label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]
-        words = page.locator("#wm-stage label.wm-check").evaluate(
-            "el => { const r = document.createRange(); r.selectNodeContents(el.lastChild); "
-            "const b = r.getBoundingClientRect(); return [b.top, b.bottom]; }"
-        )
-        # The words' line and the box overlap vertically, and the words start to the right of the box.
-        assert words[0] < box["y"] + box["height"] and box["y"] < words[1]
-        assert words[1] - words[0] < 2 * box["height"] + 10  # one line, not wrapped under the box
-        starts = page.locator("#wm-stage label.wm-check").evaluate(
-            "el => { const r = document.createRange(); r.selectNodeContents(el.lastChild); "
-            "return r.getBoundingClientRect().left; }"
-        )
-        assert starts >= box["x"] + box["width"]
+        for name in ("depends", "pays"):
+            box = page.locator(f"#wm-stage input[name={name}]").bounding_box()
+            holder = page.locator(f"#wm-stage label.wm-check:has(input[name={name}])")
+            label = holder.bounding_box()
+            assert box and label, name
+            assert label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]
+            words = holder.evaluate(
+                "el => { const r = document.createRange(); r.selectNodeContents(el.lastChild); "
+                "const b = r.getBoundingClientRect(); return [b.top, b.bottom]; }"
+            )
+            # The words' line and the box overlap vertically, and the words start to the right of the box.
+            assert words[0] < box["y"] + box["height"] and box["y"] < words[1]
+            assert words[1] - words[0] < 2 * box["height"] + 10  # one line, not wrapped under the box
+            starts = holder.evaluate(
+                "el => { const r = document.createRange(); r.selectNodeContents(el.lastChild); "
+                "return r.getBoundingClientRect().left; }"
+            )
+            assert starts >= box["x"] + box["width"]
 
     def test_cost_fields_say_what_they_take(self, visit: Visit) -> None:
         """Token fields explain a token, the cache share is a percentage, and the chosen model's prices show."""
