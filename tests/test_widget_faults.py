@@ -80,44 +80,41 @@ def visit(chromium, base: str):
         context.close()
 
 
+def _static_with_note(page: Any, log: BrowserLog, cause: str, state: str, note: str) -> list[Any]:
+    """Every widget reaches `state`, keeps its build-time body and says `note`; the page shows no
+    details, the console names `cause`. Returns the widgets' locators for the caller's own checks."""
+    ids = page.eval_on_selector_all("[data-wm-widget]", "ws => ws.map((w) => w.id)")
+    assert ids, "the page has no widget"
+    for element_id in ids:
+        wait_state(page, element_id, state, FAIL_MS)
+    built, shown = page.evaluate(BODIES_JS)
+    widgets = []
+    for element_id in ids:
+        widget = page.locator(f"#{element_id}")
+        assert shown[element_id] == built[element_id], f"{element_id} lost its static body"
+        assert widget.locator(".wm-status").text_content() == note
+        widgets.append(widget)
+    assert LEAKS.findall(page.inner_text("body")) == [], "the page shows details of the failure"
+    assert log.foreign == []
+    assert any(cause in error for error in log.errors), f"no console error names {cause!r}: {log.errors}"
+    return widgets
+
+
 def fell_back(page: Any, log: BrowserLog, cause: str) -> None:
     """Every widget on the page is in the error state, showing its build-time body and the note.
 
     The console, not the page, holds the details: one of its errors names `cause`.
     """
-    ids = page.eval_on_selector_all("[data-wm-widget]", "ws => ws.map((w) => w.id)")
-    assert ids, "the page has no widget"
-    for element_id in ids:
-        wait_state(page, element_id, "error", FAIL_MS)
-    built, shown = page.evaluate(BODIES_JS)
-    for element_id in ids:
-        widget = page.locator(f"#{element_id}")
-        assert shown[element_id] == built[element_id], f"{element_id} lost its static body"
-        assert widget.locator(".wm-status").text_content() == NOTES["failed"]
+    for widget in _static_with_note(page, log, cause, "error", NOTES["failed"]):
         assert widget.locator(".wm-toolbar").is_hidden()
-    text = page.inner_text("body")
-    assert LEAKS.findall(text) == [], "the page shows details of the failure"
-    assert log.foreign == []
-    assert any(cause in error for error in log.errors), f"no console error names {cause!r}: {log.errors}"
 
 
 def went_stale(page: Any, log: BrowserLog, cause: str) -> None:
     """Every widget keeps its build-time body and says a newer release is out, offering a reload,
     never "Try again" (which can't bring back a file a release removed); the console names `cause`."""
-    ids = page.eval_on_selector_all("[data-wm-widget]", "ws => ws.map((w) => w.id)")
-    assert ids, "the page has no widget"
-    for element_id in ids:
-        wait_state(page, element_id, "stale", FAIL_MS)
-    built, shown = page.evaluate(BODIES_JS)
-    for element_id in ids:
-        widget = page.locator(f"#{element_id}")
-        assert shown[element_id] == built[element_id], f"{element_id} lost its static body"
-        assert widget.locator(".wm-status").text_content() == NOTES["stale"]
+    for widget in _static_with_note(page, log, cause, "stale", NOTES["stale"]):
         assert widget.locator(".wm-retry").count() == 0
         assert widget.locator(".wm-reload").text_content() == NOTES["reload"]
-    assert LEAKS.findall(page.inner_text("body")) == [], "the page shows details of the failure"
-    assert log.foreign == []
-    assert any(cause in error for error in log.errors), f"no console error names {cause!r}: {log.errors}"
 
 
 def open_page(page: Any, url: str) -> None:
