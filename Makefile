@@ -13,7 +13,7 @@ serve: setup  ## build the site and serve it on http://127.0.0.1:8000 with live 
 
 build: setup  ## write the site to site/ and print what it weighs (SITE_URL=... for another address)
 	$(BIN)/mkdocs build --strict --site-dir site
-	$(BIN)/python -m decision.build.size_report site
+	$(BIN)/python -m decision.publishing.size_report site
 
 test: setup  ## the whole test suite
 	$(BIN)/python -m pytest

@@ -114,8 +114,8 @@ def main() -> None:
             return
         print(f"mkdocs build x{RUNS} ...", flush=True)
         build_times, site = mkdocs_builds(work)
-        from decision.build.archive import build_archive
-        from decision.build.stdlib import write_trimmed_stdlib
+        from decision.packing.archive import build_archive
+        from decision.packing.stdlib import write_trimmed_stdlib
 
         archive = build_archive(work / "engine")
         stdlib = write_trimmed_stdlib(peers.PYODIDE / "python_stdlib.zip", work / "stdlib")

@@ -22,8 +22,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from decision import api  # noqa: E402
-from decision.advisors import SCREEN_MAX_CHARS  # noqa: E402
-from decision.build.archive import build_archive  # noqa: E402
+from decision.packing.archive import build_archive  # noqa: E402
+from decision.protocol import SCREEN_MAX_CHARS  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 OUT = ROOT / "bench" / "SCREENER-SPEED.md"

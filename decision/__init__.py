@@ -2,7 +2,8 @@
 
 The public face is small: `handle(request)` answers every question as JSON, `load()`
 reads and validates the data, and `DataError` says what is wrong with broken data.
-Everything under `decision.build` is for builds and terminals; the browser never gets it.
+The rooms `integrations`, `packing`, `publishing`, `cli` and `refresh` are for builds and
+terminals; the browser never gets them.
 """
 
 __version__ = "0.1.0"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import advisors, costs, flows, plan, stages, tables
+from . import ai_advice, costs, flows, plan, screener, stages, table_registry
 from .errors import DataError, RequestError
 from .knowledge import Knowledge
 from .loading import knowledge
@@ -214,7 +214,7 @@ def _answer_conversation(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _answer_latency(k: Knowledge, r: Request) -> dict[str, Any]:
-    return advisors.latency(
+    return ai_advice.latency(
         k,
         r.number("seconds", "the expected seconds", 0, 86_400),
         r.flag("streamable", "whether the output can be streamed", True),
@@ -222,7 +222,7 @@ def _answer_latency(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _answer_context(k: Knowledge, r: Request) -> dict[str, Any]:
-    return advisors.context(
+    return ai_advice.context(
         k,
         r.count("turns", "the number of turns", 1, 1_000_000),
         r.count("tokens_per_turn", "the tokens per turn", 1, MAX_TOKENS),
@@ -232,7 +232,7 @@ def _answer_context(k: Knowledge, r: Request) -> dict[str, Any]:
 
 
 def _answer_screen(k: Knowledge, r: Request) -> dict[str, Any]:
-    return advisors.screen(k, r.text("text", "the message", max_chars=SCREEN_MAX_CHARS))
+    return screener.screen(k, r.text("text", "the message", max_chars=SCREEN_MAX_CHARS))
 
 
 def _answer_models(k: Knowledge, r: Request) -> dict[str, Any]:
@@ -312,7 +312,7 @@ OPERATIONS: dict[str, Operation] = {
     "context": Operation(_answer_context, widgets.context_advice),
     "screen": Operation(_answer_screen, screener_html.screen_widget, records.screen_record),
     "models": Operation(_answer_models, widgets.models_table),
-    "table": Operation(tables.fill, tables.html),
+    "table": Operation(table_registry.fill, table_registry.html),
     "restore": Operation(_answer_restore),
 }
 

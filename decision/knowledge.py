@@ -193,7 +193,7 @@ class Strategy:
 class Pattern:
     """A suspicious pattern, compiled when the screener first reads it.
 
-    It reads the case-folded normal form (advisors.screen_form), so it is written in lower
+    It reads the case-folded normal form (screener.screen_form), so it is written in lower
     case and compiled case-sensitive: case-insensitive matching made every pattern about
     three times slower on a long message.
     """

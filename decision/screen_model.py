@@ -1,6 +1,6 @@
 """The screener's second opinion: a small linear model over hashed word pairs, its weights data.
 
-The model reads the same normal form as the patterns (advisors.screen_form). Each word and
+The model reads the same normal form as the patterns (screener.screen_form). Each word and
 each pair of neighbouring words is hashed (CRC-32, so the same everywhere) into one of
 2**bits buckets, each holding a weight. A passage of `window` words scores the sum of its
 words' and pairs' weights plus a bias; the message scores its best passage, so an attack

@@ -2,7 +2,7 @@
 
 Thin on purpose: the work is `decision.csp.protect_site`, which hashes the inline scripts
 the theme actually wrote (so a Material upgrade updates the policy instead of breaking it)
-and writes one policy into every HTML file. `python -m decision.build.csp SITE_DIR` does the
+and writes one policy into every HTML file. `python -m decision.publishing.csp SITE_DIR` does the
 same for a site built by another tool.
 
 `mkdocs serve` gets no policy: its live reload injects an inline script into each page as
@@ -16,7 +16,7 @@ import pathlib
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from decision.build.csp import protect_site
+from decision.publishing.csp import protect_site
 
 _serving = False
 

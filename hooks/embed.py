@@ -1,6 +1,6 @@
 """MkDocs hook: the embed pages under embed/ and embed.js, for widgets on other people's pages.
 
-Thin on purpose: the work is `decision.build.embed.write_embeds`. Runs after
+Thin on purpose: the work is `decision.integrations.embed.write_embeds`. Runs after
 hooks/whatmatters.py (the runtime) and before hooks/pages.py, which gives the embed pages'
 widgets the build id and hashed script names like every other page, and hooks/csp.py.
 """
@@ -11,7 +11,7 @@ import pathlib
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from decision.build.embed import write_embeds
+from decision.integrations.embed import write_embeds
 
 
 # After the pages are written: one embed page per widget and per flow topic, in the theme's colours.

@@ -1,8 +1,8 @@
 """MkDocs hook: ready the built site for a host with a ten-minute cache (GitHub Pages).
 
-Thin on purpose: the work is `decision.build.pages.publish`, which gives our runtime files
+Thin on purpose: the work is `decision.publishing.pages.publish`, which gives our runtime files
 content-hashed names, stamps one build id into the widget script, the worker, the manifest
-and every widget, and writes robots.txt for `site_url`. `python -m decision.build.pages
+and every widget, and writes robots.txt for `site_url`. `python -m decision.publishing.pages
 SITE_DIR SITE_URL` does the same for a site built by another tool. Runs after
 hooks/whatmatters.py (which writes the runtime) and before hooks/csp.py.
 """
@@ -13,7 +13,7 @@ import pathlib
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from decision.build.pages import publish
+from decision.publishing.pages import publish
 
 
 # After the runtime is in place: hashed names, one build id, robots.txt.

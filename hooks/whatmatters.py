@@ -1,6 +1,6 @@
 """MkDocs hook: place the live widgets' runtime (Pyodide core, engine archive) into the site.
 
-Thin on purpose: the work is `decision.build.assets.write_runtime`, which `whatmatters assets`
+Thin on purpose: the work is `decision.packing.assets.write_runtime`, which `whatmatters assets`
 also exposes for sites built with other tools.
 """
 
@@ -10,7 +10,7 @@ import pathlib
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from decision.build.assets import write_runtime
+from decision.packing.assets import write_runtime
 
 
 # After the pages are written: copy the runtime next to the theme's assets.

@@ -39,8 +39,8 @@ import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=True)
-assert "decision.build.markdown" in config.markdown_extensions, "mkdocs.yml doesn't load decision.build.markdown"
-config.mdx_configs["decision.build.markdown"] = {"data_dir": sys.argv[3]}
+assert "whatmatters" in config.markdown_extensions, "mkdocs.yml does not load the whatmatters extension"
+config.mdx_configs["whatmatters"] = {"data_dir": sys.argv[3]}
 build(config)
 """
 

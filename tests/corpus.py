@@ -14,7 +14,7 @@ from typing import Any
 
 from decision import flows
 from decision.loading import knowledge
-from decision.tables import TABLES
+from decision.table_registry import TABLES
 
 
 def _req(op: str, render: bool | dict[str, bool] = True, **fields: Any) -> dict[str, Any]:

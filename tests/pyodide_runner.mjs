@@ -2,11 +2,11 @@
 //
 //   node tests/pyodide_runner.mjs ARCHIVE.zip [STDLIB.zip] < requests.json > responses.json
 //
-// The archive is the one `decision.build.archive.build_archive` makes, unpacked the way the
+// The archive is the one `decision.packing.archive.build_archive` makes, unpacked the way the
 // browser's worker does it; with STDLIB.zip, Pyodide starts the way the worker does too, on that
-// standard library (decision.build.stdlib, trimmed to what the engine imports) and a lock file
+// standard library (decision.packing.stdlib, trimmed to what the engine imports) and a lock file
 // without packages. At the end it reports every stdlib file Python has read from the zip (KEEP in
-// decision.build.stdlib must hold them). Each request goes into Python as JSON text and each answer
+// decision.packing.stdlib must hold them). Each request goes into Python as JSON text and each answer
 // comes back as the text of json.dumps, so nothing is re-encoded by JavaScript.
 // stderr carries lines starting with "runner:" (the Python version among them);
 // the exit code is non-zero, with a one-line reason, whenever something fails.

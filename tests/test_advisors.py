@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from decision import api
-from decision.advisors import SCREEN_MAX_CHARS
 from decision.loading import knowledge
+from decision.protocol import SCREEN_MAX_CHARS
 
 K = knowledge()
 # Far above the few milliseconds a linear pattern needs; a catastrophic one takes minutes.

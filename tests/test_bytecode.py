@@ -1,4 +1,4 @@
-"""The stdlib and engine byte-compiled for Pyodide at build time (decision.build.bytecode).
+"""The stdlib and engine byte-compiled for Pyodide at build time (decision.packing.bytecode).
 
 What the site ships holds a sourceless `.pyc` for every module it carried as `.py`, and
 nothing else changes; the compile runs inside Pyodide under Node once per input (then the
@@ -20,10 +20,10 @@ import zipfile
 
 import pytest
 
-from decision.build import bytecode
-from decision.build.archive import archive_bytes
-from decision.build.assets import AssetsError, write_runtime
-from decision.build.stdlib import KEEP
+from decision.packing import bytecode
+from decision.packing.archive import archive_bytes
+from decision.packing.assets import AssetsError, write_runtime
+from decision.packing.stdlib import KEEP
 
 pytestmark = pytest.mark.pyodide
 
@@ -186,7 +186,7 @@ class TestCompiling:
         """With no node and nothing cached, the engine and stdlib ship as .py, and a warning names node."""
         monkeypatch.setenv("WHATMATTERS_CACHE", str(tmp_path / "empty"))
         _no_node(monkeypatch)
-        with caplog.at_level(logging.WARNING, logger="decision.build.bytecode"):
+        with caplog.at_level(logging.WARNING, logger="decision.packing.bytecode"):
             manifest = write_runtime(tmp_path / "site", PYODIDE, with_static=False)
         home = tmp_path / "site" / "whatmatters"
         engine = zipfile.ZipFile(home / manifest["engine"]["url"]).namelist()

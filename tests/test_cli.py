@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from decision import flows
-from decision.build import cli
+from decision.cli import commands as cli
 from decision.loading import knowledge
 
 K = knowledge()

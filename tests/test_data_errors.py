@@ -62,7 +62,7 @@ def test_sphinx(tmp_path: pathlib.Path, how: str, file: str, problem: str) -> No
     src.mkdir()
     broken(src, how)
     (src / "conf.py").write_text(
-        'project = "Handbook"\nextensions = ["decision.build.sphinx"]\nwhatmatters_data_dir = "rules"\n',
+        'project = "Handbook"\nextensions = ["decision.sphinx"]\nwhatmatters_data_dir = "rules"\n',
         encoding="utf-8",
     )
     (src / "index.rst").write_text("Handbook\n========\n\n.. whatmatters::\n\n   widget: stage\n", encoding="utf-8")

@@ -335,14 +335,14 @@ class TestOtherSites:
         custom = {
             "name": "whatmatters",
             "class": "whatmatters",
-            "format": dotted("decision.build.markdown.fence_format"),
-            "validator": dotted("decision.build.markdown.fence_validator"),
+            "format": dotted("decision.fence.format"),
+            "validator": dotted("decision.fence.validator"),
         }
         built = (built_site.site / "later" / "index.html").read_text(encoding="utf-8")
         import re
 
         built = re.sub(r' data-wm-build="build-[0-9a-f]+"', "", built)
-        for extensions in (["decision.build.markdown", "pymdownx.superfences"], ["pymdownx.superfences"]):
+        for extensions in (["whatmatters", "pymdownx.superfences"], ["pymdownx.superfences"]):
             md = markdown.Markdown(
                 extensions=["admonition", *extensions],
                 extension_configs={"pymdownx.superfences": {"custom_fences": [custom]}},
@@ -357,7 +357,7 @@ class TestOtherSites:
         src = tmp_path / "src"
         src.mkdir()
         (src / "conf.py").write_text(
-            f'project = "Handbook"\nextensions = ["decision.build.sphinx", "myst_parser"]\n'
+            f'project = "Handbook"\nextensions = ["decision.sphinx", "myst_parser"]\n'
             f"whatmatters_pyodide_dir = {str(PYODIDE)!r}\n",
             encoding="utf-8",
         )

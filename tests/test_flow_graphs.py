@@ -266,7 +266,7 @@ def requests_for(k: Knowledge) -> list[dict[str, Any]]:
             "render": True,
         },
     ]
-    from decision.tables import TABLES
+    from decision.table_registry import TABLES
 
     out += [{"op": "table", "name": name, "render": True} for name in TABLES if not TABLES[name].required]
     return out

@@ -27,7 +27,7 @@ def test_esc_is_html_escape_on_any_text(text: str) -> None:
 
 def test_the_engine_never_imports_html() -> None:
     """No runtime module imports `html` (it brings `html.entities` into the browser's stdlib zip)."""
-    from decision.build.archive import PACKAGE_DIR, RUNTIME_MODULES
+    from decision.packing.archive import PACKAGE_DIR, RUNTIME_MODULES
 
     for name in RUNTIME_MODULES:
         source = (PACKAGE_DIR / name).read_text(encoding="utf-8")

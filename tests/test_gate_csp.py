@@ -1,6 +1,6 @@
 """Gate 3: every page carries a strict Content-Security-Policy, and nothing on the site breaks it.
 
-The policy comes from hooks/csp.py (decision.build.csp): hashes of the inline scripts the theme
+The policy comes from hooks/csp.py (decision.publishing.csp): hashes of the inline scripts the theme
 wrote, computed after the build. These tests read the built pages, rebuild with a changed
 theme, and watch Chromium for `securitypolicyviolation` on every page and widget state.
 """
@@ -16,7 +16,7 @@ import urllib.parse
 import pytest
 from conftest import PAGE_PROBE, ROOT, Build, mkdocs_build, nav_pages, page_path, site_config, wait_for_engine
 
-from decision.build import csp
+from decision.publishing import csp
 
 PAGES = nav_pages()
 # The policy the issue asks for, word for word, apart from the script hashes.

@@ -11,9 +11,9 @@ import markdown
 import pytest
 from conftest import ROOT, mkdocs_build
 
-from decision.build.markdown import FenceError
+from decision.integrations.markdown import FenceError
 from decision.loading import knowledge
-from decision.tables import TABLES
+from decision.table_registry import TABLES
 
 sys.path.insert(0, str(ROOT / "tools"))
 import regen_golden
@@ -25,7 +25,7 @@ NAMED = re.compile(r"^(table|widget):\s*(\S+)\s*$", re.M)
 
 def convert(source: str, *extensions: str) -> str:
     """Markdown to HTML with the whatmatters extension plus any others named."""
-    return markdown.markdown(source, extensions=["decision.build.markdown", *extensions])
+    return markdown.markdown(source, extensions=["whatmatters", *extensions])
 
 
 class TestGolden:
@@ -94,8 +94,8 @@ class TestDataDir:
         source = "```whatmatters\ntable: stages\n```\n"
         copied = markdown.markdown(
             source,
-            extensions=["decision.build.markdown"],
-            extension_configs={"decision.build.markdown": {"data_dir": str(data)}},
+            extensions=["whatmatters"],
+            extension_configs={"whatmatters": {"data_dir": str(data)}},
         )
         assert "Napkin sketch" in copied and "Napkin sketch" not in convert(source)
 
@@ -160,7 +160,7 @@ class TestBadFences:
         config = tmp_path / "mkdocs.yml"
         config.write_text(
             "site_name: Bad fence\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-            "markdown_extensions:\n  - decision.build.markdown\n",
+            "markdown_extensions:\n  - whatmatters\n",
             encoding="utf-8",
         )
         done = mkdocs_build(tmp_path / "site", config=config)
@@ -221,7 +221,7 @@ class TestPlacement:
 
     def test_ids_start_afresh_on_the_next_page(self) -> None:
         """One Markdown instance converting page after page (as MkDocs and Zensical may) resets the ids."""
-        md = markdown.Markdown(extensions=["decision.build.markdown"])
+        md = markdown.Markdown(extensions=["whatmatters"])
         fence = "```whatmatters\nwidget: cost\n```\n"
         assert widget_ids(md.convert(fence + "\n" + fence)) == ["wm-cost", "wm-cost-2"]
         md.reset()
@@ -240,7 +240,7 @@ class TestPlacement:
     def test_superfences_custom_fence_gives_the_same_html(self) -> None:
         """Configured as a pymdownx.superfences custom fence by its dotted names (as Zensical resolves
         mkdocs.yml), the fence renders the same widget HTML, nested in an admonition too."""
-        from decision.build import markdown as extension
+        from decision.integrations import markdown as extension
 
         fence = {
             "name": "whatmatters",
@@ -277,7 +277,7 @@ class TestPlacement:
         config = tmp_path / "mkdocs.yml"
         config.write_text(
             "site_name: Misplaced\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-            "markdown_extensions:\n  - admonition\n  - decision.build.markdown\n",
+            "markdown_extensions:\n  - admonition\n  - whatmatters\n",
             encoding="utf-8",
         )
         done = mkdocs_build(tmp_path / "site", config=config)

@@ -26,8 +26,8 @@ import pytest
 import yaml
 from conftest import BUILD_ENV, CONFIG, ROOT, Build, Tour, wait_state, widget_notes
 
-from decision.build import pages as publish
-from decision.build import size_report
+from decision.publishing import pages as publish
+from decision.publishing import size_report
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
@@ -252,7 +252,7 @@ class TestOutput:
         self, built_site: Build, tmp_path: pathlib.Path
     ) -> None:
         """Built without site_url there is no address to name: every embed page carries noindex instead."""
-        from decision.build.embed import write_embeds
+        from decision.integrations.embed import write_embeds
 
         site = tmp_path / "site"
         shutil.copytree(built_site.site, site)
@@ -347,7 +347,7 @@ def test_gh_deploy_pushes_the_site_with_nojekyll(tmp_path: pathlib.Path) -> None
 
 
 def test_size_report(built_site: Build, capsys: pytest.CaptureFixture[str]) -> None:
-    """`python -m decision.build.size_report` prints the figures; only the Pyodide core is over 1 MB."""
+    """`python -m decision.publishing.size_report` prints the figures; only the Pyodide core is over 1 MB."""
     assert size_report.main([str(built_site.site)]) == 0
     text = capsys.readouterr().out
     assert "Over 1 MB: only the Pyodide core" in text

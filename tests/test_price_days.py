@@ -16,9 +16,10 @@ import pytest
 
 from decision import costs
 from decision.api import handle
-from decision.build import model_map, prices_refresh
-from decision.build.archive import build_archive
 from decision.loading import DATA_DIR, knowledge, load
+from decision.packing.archive import build_archive
+from decision.refresh import model_map
+from decision.refresh import prices as prices_refresh
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CURRENT = DATA_DIR / "prices" / "current.json"
@@ -113,7 +114,7 @@ class TestShutdowns:
 
     def test_a_default_due_to_shut_down_fails_the_build(self, tmp_path: pathlib.Path) -> None:
         """With data saying the cost widget's default shuts down in 10 days, its fence refuses, so the build stops."""
-        from decision.build.markdown import FenceError, render_fence
+        from decision.integrations.markdown import FenceError, render_fence
 
         data = tmp_path / "data"
         shutil.copytree(DATA_DIR, data)
@@ -357,7 +358,7 @@ class TestFreshness:
         assert f"Prices last checked {checked}" in table and f"prices last checked {checked}" in widget
 
     def test_the_size_report_warns_when_prices_are_old(self) -> None:
-        from decision.build import size_report
+        from decision.publishing import size_report
 
         checked = datetime.date.fromisoformat(committed()["checked"])
         fresh, stale = size_report.price_freshness(checked + datetime.timedelta(days=30))
@@ -366,7 +367,7 @@ class TestFreshness:
         assert stale and warning.startswith("WARNING") and "31 days ago" in warning
 
     def test_the_browsers_price_data_is_under_60_kb_gzipped(self) -> None:
-        from decision.build import size_report
+        from decision.publishing import size_report
 
         sent, files = size_report.price_data()
         assert files >= 2 and 0 < sent < size_report.PRICE_BUDGET == 60 * 1024

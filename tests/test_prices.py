@@ -25,8 +25,9 @@ import pytest
 
 from decision import costs
 from decision.api import handle
-from decision.build import cli, prices_refresh
+from decision.cli import commands as cli
 from decision.loading import DATA_DIR, knowledge
+from decision.refresh import prices as prices_refresh
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CURRENT = DATA_DIR / "prices" / "current.json"
@@ -196,8 +197,8 @@ class TestRefresh:
     def test_engine_never_imports_the_refresh(self) -> None:
         """Importing the engine, its one door and its CLI loads neither genai-prices nor the refresh module."""
         probe = (
-            "import sys, decision, decision.api, decision.build.cli, decision.render; "
-            "print(sorted(m for m in sys.modules if m.startswith(('genai_prices', 'decision.build.prices_refresh'))))"
+            "import sys, decision, decision.api, decision.cli.commands, decision.render; "
+            "print(sorted(m for m in sys.modules if m.startswith(('genai_prices', 'decision.refresh.prices'))))"
         )
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
         assert done.stdout.strip() == "[]"
@@ -437,7 +438,7 @@ class TestPricesTable:
     def page(self) -> _Tables:
         """content/ai-costs.md rendered by Python-Markdown with the guide's extension."""
         text = PAGE.read_text(encoding="utf-8")
-        return parse(markdown.markdown(text, extensions=["admonition", "pymdownx.details", "decision.build.markdown"]))
+        return parse(markdown.markdown(text, extensions=["admonition", "pymdownx.details", "whatmatters"]))
 
     def test_page_has_both_sets_under_their_headings(self) -> None:
         """The page places the current set under "Current prices" and the seed set under the 2024 heading."""

@@ -21,7 +21,7 @@ import pytest
 
 import decision
 from decision import api
-from decision.build import cli
+from decision.cli import commands as cli
 
 PROFILES_FILE = pathlib.Path(__file__).with_name("profiles.toml")
 PROFILES: list[dict[str, Any]] = tomllib.loads(PROFILES_FILE.read_text(encoding="utf-8"))["profile"]

@@ -27,11 +27,11 @@ from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
 
 import decision
 from decision import api
-from decision.build.archive import build_archive, integrity
-from decision.build.assets import write_runtime
-from decision.build.stdlib import KEEP
 from decision.loading import knowledge
-from decision.tables import TABLES
+from decision.packing.archive import build_archive, integrity
+from decision.packing.assets import write_runtime
+from decision.packing.stdlib import KEEP
+from decision.table_registry import TABLES
 
 pytestmark = pytest.mark.pyodide
 
@@ -149,7 +149,12 @@ class TestArchive:
         }
         assert {n for n in names if n.endswith(".py")} == runtime
         assert {n for n in names if not n.endswith(".py")} == data
-        assert not [n for n in names if n.startswith("decision/build/") or n == "decision/__main__.py"]
+        assert not [
+            n
+            for n in names
+            if n.split("/")[1] in ("integrations", "packing", "publishing", "cli", "refresh")
+            or n == "decision/__main__.py"
+        ]
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
         assert names == sorted(names)
 

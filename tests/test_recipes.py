@@ -28,13 +28,13 @@ import markdown
 import pytest
 
 from decision import DataError, api, load
-from decision.build import archive
-from decision.build.markdown import FenceError
+from decision.integrations.markdown import FenceError
 from decision.knowledge import Knowledge
 from decision.loading import DATA_DIR, knowledge
-from decision.tables import TABLES
+from decision.packing import archive
+from decision.table_registry import TABLES
 
-EXTENSION = "decision.build.markdown"
+EXTENSION = "whatmatters"
 
 
 @pytest.fixture
@@ -186,13 +186,13 @@ class TestNewFlowTopic:
 
 # --- 2. A new table ----------------------------------------------------------------------
 
-# What a contributor writes: a fill in decision/tables.py, a renderer in decision/render/tables.py,
+# What a contributor writes: a fill in decision/table_registry.py, a renderer in decision/render/tables.py,
 # and one entry in TABLES. Here the same code lives in a temporary module.
 VERDICTS_MODULE = """
 from decision.errors import RequestError
 from decision.formatting import esc
 from decision.render.html import data_table
-from decision.tables import TableKind
+from decision.table_registry import TableKind
 
 
 def fill(k, r):

@@ -79,7 +79,7 @@ class TestDoItNow:
         """`whatmatters ask any`, answering yes to the first question, prints DO IT NOW."""
         import io
 
-        from decision.build import cli
+        from decision.cli import commands as cli
 
         monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
         code = cli.main(["ask", "any"])

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from decision import api
-from decision.advisors import SCREEN_MAX_CHARS, screen_form
 from decision.loading import knowledge
+from decision.protocol import SCREEN_MAX_CHARS
+from decision.screener import screen_form
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "screener_corpus.toml"
@@ -190,7 +191,7 @@ class TestSpeedInPyodide:
 
         from test_pyodide import RUNNER, _node
 
-        from decision.build.archive import build_archive
+        from decision.packing.archive import build_archive
 
         archive = build_archive(tmp_path)
         floods = ("\n", " ", "\t", "show me ", "a ")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import LIVE_MS, Build, wait_state, watch
 
-from decision.advisors import SCREEN_MAX_CHARS
+from decision.protocol import SCREEN_MAX_CHARS
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -39,7 +39,34 @@ def imported(path: pathlib.Path) -> set[str]:
     return {name for name in out if name == "decision" or name.startswith("decision.")}
 
 
+# The rooms only builds and terminals use, and the public names that lead into them.
+BUILD_SIDE = {"integrations", "packing", "publishing", "cli", "refresh"}
+PUBLIC_NAMES = {"__main__.py", "sphinx.py", "fence.py"}
+
+
 class TestModules:
+    def test_no_folder_of_the_package_is_named_build(self) -> None:
+        """Tools and ignore files take a `build` folder for build output and skip it."""
+        assert not [p for p in PACKAGE.rglob("build") if p.is_dir()]
+
+    def test_the_public_names_lead_into_the_rooms(self) -> None:
+        """What users type (`decision.sphinx`, `decision.fence`, the `whatmatters` entry points) reaches the real code."""
+        from importlib.metadata import entry_points
+
+        import decision.fence
+        import decision.sphinx
+        from decision.integrations import markdown, sphinx
+
+        assert decision.sphinx.setup is sphinx.setup
+        assert decision.fence.format is markdown.fence_format and decision.fence.validator is markdown.fence_validator
+        names = {
+            (g, "whatmatters"): entry_points(group=g)["whatmatters"].value
+            for g in ("markdown.extensions", "mkdocs.plugins", "console_scripts")
+        }
+        assert names[("markdown.extensions", "whatmatters")].startswith("decision.integrations.")
+        assert names[("mkdocs.plugins", "whatmatters")].startswith("decision.integrations.")
+        assert names[("console_scripts", "whatmatters")] == "decision.cli:main"
+
     @pytest.mark.parametrize("path", modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
     def test_no_module_is_over_400_lines(self, path: pathlib.Path) -> None:
         """Every module of the package stays small enough to read in one sitting."""
@@ -53,17 +80,17 @@ class TestModules:
 
     @pytest.mark.parametrize(
         "path",
-        [p for p in modules() if "build" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"],
+        [p for p in modules() if not BUILD_SIDE & set(p.relative_to(PACKAGE).parts) and p.name not in PUBLIC_NAMES],
         ids=lambda p: p.relative_to(PACKAGE).as_posix(),
     )
     def test_the_runtime_never_imports_the_build_side(self, path: pathlib.Path) -> None:
         """What ships to the browser never reaches for the CLI, the Markdown extension or the asset tools."""
-        assert not [name for name in imported(path) if name.startswith("decision.build")]
+        assert not [name for name in imported(path) if name.split(".")[1:2] and name.split(".")[1] in BUILD_SIDE]
 
     def test_the_cli_formats_without_the_renderer(self) -> None:
         """The terminal prints with the shared formatting, not with the HTML renderer."""
-        names = imported(PACKAGE / "build" / "cli.py") | imported(PACKAGE / "build" / "terminal.py")
-        assert "decision.formatting" in imported(PACKAGE / "build" / "terminal.py")
+        names = imported(PACKAGE / "cli" / "commands.py") | imported(PACKAGE / "cli" / "terminal.py")
+        assert "decision.formatting" in imported(PACKAGE / "cli" / "terminal.py")
         assert not [name for name in names if name.startswith("decision.render")]
 
 
@@ -76,7 +103,7 @@ class TestRegistries:
 
     def test_every_table_has_a_renderer_and_a_fill(self) -> None:
         """The one table registry gives every table its options, its fill and its renderer."""
-        from decision.tables import TABLES
+        from decision.table_registry import TABLES
 
         assert all(callable(t.fill) and callable(t.html) and set(t.required) <= set(t.options) for t in TABLES.values())
 

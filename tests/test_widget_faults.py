@@ -22,7 +22,7 @@ from conftest import BrowserLog, Build, canon, runtime_file, saved, wait_state, 
 
 import decision.api
 from decision.api import handle
-from decision.build.assets import PYODIDE_FILES
+from decision.packing.assets import PYODIDE_FILES
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

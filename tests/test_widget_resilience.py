@@ -354,7 +354,7 @@ def two_costs(built_site: Build, serve, tmp_path_factory) -> str:
     """A copy of the site whose AI page carries a second cost widget, as a second fence would place it."""
     import shutil
 
-    from decision.build.markdown import render_fence
+    from decision.integrations.markdown import render_fence
 
     copy = tmp_path_factory.mktemp("two-costs") / "site"
     shutil.copytree(built_site.site, copy)

@@ -14,7 +14,7 @@ import markdown
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[1] / "tests" / "golden"
 # fenced_code makes the plain code fences of the mixed page real code blocks.
-EXTENSIONS = ["decision.build.markdown", "fenced_code"]
+EXTENSIONS = ["decision.integrations.markdown", "fenced_code"]
 
 
 def render(source: str) -> str:

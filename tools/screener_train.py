@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from screener_sets import DEVELOPMENT, samples  # noqa: E402
 
-from decision.advisors import screen_form  # noqa: E402
 from decision.screen_model import features, tokens  # noqa: E402
+from decision.screener import screen_form  # noqa: E402
 
 OUT = ROOT / "decision" / "data" / "screener-model.json"
 BITS = 14

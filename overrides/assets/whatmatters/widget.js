@@ -24,7 +24,7 @@ const INTENT_EVENTS = ["pointerenter", "pointerdown", "touchstart", "focusin"];
 const HASH_PREFIX = "#wm=";
 const SLOT_SEPARATOR = "~";
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
-// The release this script belongs to, written in by the site build (decision/build/pages.py;
+// The release this script belongs to, written in by the site build (decision/publishing/pages.py;
 // "dev" when unstamped). The page's widgets, the worker and the engine's manifest must agree.
 const BUILD = "dev";
 

@@ -7,7 +7,7 @@
   const script = document.currentScript;
   if (!script || !script.src) return;
   const BASE = new URL(".", script.src);
-  // Filled in by the build (decision/build/embed.py): embed page name -> its title.
+  // Filled in by the build (decision/integrations/embed.py): embed page name -> its title.
   const EMBEDS = {};
   const THEMES = ["light", "dark", "auto"];
   const NAME = /^[a-z][a-z0-9-]{0,60}$/;

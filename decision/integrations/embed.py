@@ -24,8 +24,8 @@ import re
 from ..formatting import esc
 from ..knowledge import Knowledge
 from ..loading import knowledge
+from ..publishing.pages import hashed_name
 from .markdown import render_fence
-from .pages import hashed_name
 
 SCRIPT_SOURCE = pathlib.Path(__file__).with_name("embed.js")
 RUNTIME_DIR = "assets/whatmatters"

@@ -15,8 +15,8 @@ from ..errors import DataError
 from ..loading import knowledge
 from ..protocol import VERSION
 from . import terminal
-from .site_commands import cmd_assets, cmd_prices_refresh, parse_day
 from .terminal import UsageError
+from .writing import cmd_assets, cmd_prices_refresh, parse_day
 
 
 def _ask(request: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@
 // instruction the line of its `def` (or line 1 for a module's own code), with no columns: a
 // traceback still names the file, function and its def line, and the table, over a third of the
 // deflated bytes, shrinks to runs of two bytes that deflate to almost nothing.
-// `target` holds only the .pyc files; decision/build/bytecode.py builds the shipped zip from it.
+// `target` holds only the .pyc files; decision/packing/bytecode.py builds the shipped zip from it.
 // stderr carries lines starting with "pycompile:", the last one "pycompile: error: ..." when anything
 // fails (the exit code is then non-zero).
 

@@ -11,7 +11,7 @@ inline scripts may run under the policy of the page the visit started on.
 script whose hash it lacks, an event-handler or style attribute, a `<style>` element, a
 `javascript:` URL), or a policy that is missing, misplaced or weaker than `policy`.
 
-Build-time code: `python -m decision.build.csp SITE_DIR` does the same for a site built by any
+Build-time code: `python -m decision.publishing.csp SITE_DIR` does the same for a site built by any
 tool. The browser never imports it.
 """
 
@@ -228,7 +228,7 @@ def protect_site(site_dir: str | pathlib.Path) -> str:
     return text
 
 
-if __name__ == "__main__":  # python -m decision.build.csp SITE_DIR
+if __name__ == "__main__":  # python -m decision.publishing.csp SITE_DIR
     if len(sys.argv) != 2 or not pathlib.Path(sys.argv[1]).is_dir():
-        sys.exit("usage: python -m decision.build.csp SITE_DIR")
+        sys.exit("usage: python -m decision.publishing.csp SITE_DIR")
     print(protect_site(sys.argv[1]))

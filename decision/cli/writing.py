@@ -1,4 +1,4 @@
-"""The `whatmatters` subcommands for people who build sites and keep the data: `assets DEST`
+"""The `whatmatters` subcommands that write files, for people who build sites and keep the data: `assets DEST`
 copies the live widgets' runtime next to another site's pages, `prices refresh` rewrites
 the current price set from genai-prices. Both are build-time tools the browser never gets.
 """
@@ -14,7 +14,7 @@ from .terminal import UsageError
 
 def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
     from ..errors import DataError
-    from .assets import AssetsError, write_runtime  # build-time code, kept out of the other commands
+    from ..packing.assets import AssetsError, write_runtime  # build-time code, kept out of the other commands
 
     try:
         return write_runtime(args.dest, args.pyodide, with_static=True, data_dir=getattr(args, "data", None))
@@ -30,7 +30,7 @@ def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
     from ..loading import DATA_DIR
 
     try:
-        from . import prices_refresh  # development only: it needs genai-prices, the engine doesn't
+        from ..refresh import prices as prices_refresh  # development only: it needs genai-prices, the engine doesn't
 
         path = prices_refresh.refresh(args.dest or DATA_DIR / "prices", args.as_of)
     except ImportError:

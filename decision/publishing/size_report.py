@@ -8,7 +8,7 @@ and JS, the search index, the sitemap (instant navigation), the widget script, t
 the engine archive). Only the Pyodide core may be over 1 MB (1,048,576 bytes); `check`
 names any other file that is.
 
-Build-time code: `make build` runs `python -m decision.build.size_report site`, which prints
+Build-time code: `make build` runs `python -m decision.publishing.size_report site`, which prints
 the report and exits 1 when a file other than the Pyodide core is over 1 MB.
 """
 
@@ -237,7 +237,7 @@ def report(site_dir: str | pathlib.Path, largest: int = 8, today: datetime.date 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or not pathlib.Path(argv[0]).is_dir():
-        print("usage: python -m decision.build.size_report SITE_DIR", file=sys.stderr)
+        print("usage: python -m decision.publishing.size_report SITE_DIR", file=sys.stderr)
         return 2
     result = report(argv[0])
     print(result.text())

@@ -1,6 +1,6 @@
 """Sphinx extension: the `whatmatters` directive, in reStructuredText and in MyST Markdown.
 
-    extensions = ["decision.build.sphinx"]            # conf.py (add "myst_parser" for MyST)
+    extensions = ["decision.integrations.sphinx"]            # conf.py (add "myst_parser" for MyST)
 
     .. whatmatters::                                   ```{whatmatters}
                                                        widget: flow
@@ -29,7 +29,7 @@ from .. import __version__
 from ..errors import DataError
 from ..knowledge import Knowledge
 from ..loading import knowledge, load
-from .assets import write_runtime
+from ..packing.assets import write_runtime
 from .markdown import FenceError, parse_options, render_fence
 
 _knowledge: dict[str, Knowledge] = {}

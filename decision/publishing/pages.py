@@ -23,7 +23,7 @@ break (root-absolute or plain http://), the 404 page's own base excepted: Pages 
 page at any depth, so its links are absolute paths under the base `site_url` names.
 
 Build-time code, called by the MkDocs hook `hooks/pages.py`; the browser never imports it.
-`python -m decision.build.pages SITE_DIR [SITE_URL]` does the same for a site built by another tool.
+`python -m decision.publishing.pages SITE_DIR [SITE_URL]` does the same for a site built by another tool.
 """
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ def absolute_urls(site_dir: str | pathlib.Path, site_url: str) -> list[str]:
     return found
 
 
-if __name__ == "__main__":  # python -m decision.build.pages SITE_DIR [SITE_URL]
+if __name__ == "__main__":  # python -m decision.publishing.pages SITE_DIR [SITE_URL]
     if len(sys.argv) not in (2, 3) or not pathlib.Path(sys.argv[1]).is_dir():
-        sys.exit("usage: python -m decision.build.pages SITE_DIR [SITE_URL]")
+        sys.exit("usage: python -m decision.publishing.pages SITE_DIR [SITE_URL]")
     print(json.dumps(publish(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None), indent=2))

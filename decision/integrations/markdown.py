@@ -15,8 +15,8 @@ Works wherever Python-Markdown runs (MkDocs, Zensical, plain `markdown.markdown`
 A fence names one `table` or one `widget`, plus options as `key: value` lines. It may
 stand at the top level or indented inside an admonition, a content tab or a list item.
 For tools that resolve fences through `pymdownx.superfences` (Zensical does), the same
-fence is also a custom fence: `format: decision.build.markdown.fence_format`,
-`validator: decision.build.markdown.fence_validator`. Anything unknown, and a fence the
+fence is also a custom fence: `format: decision.integrations.markdown.fence_format`,
+`validator: decision.integrations.markdown.fence_validator`. Anything unknown, and a fence the
 extension can't place (in a block quote, never closed), stops the build with a
 FenceError that names the line and the problem.
 """
@@ -35,7 +35,7 @@ from ..formatting import esc
 from ..knowledge import Knowledge
 from ..loading import knowledge, load
 from ..protocol import VERSION
-from ..tables import TABLES
+from ..table_registry import TABLES
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*whatmatters[ \t]*$")
 QUOTED_FENCE = re.compile(r"^[ \t]*>[ \t>]*(`{3,}|~{3,})[ \t]*whatmatters[ \t]*$")

@@ -5,7 +5,7 @@ The browser fetches this file and hands it to `pyodide.unpackArchive`, after whi
 hash of the bytes, so a cache can keep it forever; the zip is built the same way every
 time (sorted entries, one fixed date, one set of permissions), so unchanged source keeps
 its name. It carries exactly the runtime: the modules `decision.api` needs, listed below,
-and the data. Nothing of `decision.build` goes: the browser never builds or prints.
+and the data. Nothing of the build side (integrations, packing, publishing, cli, refresh) goes: the browser never builds or prints.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ RUNTIME_MODULES = (
     "stages.py",
     "plan.py",
     "costs.py",
-    "advisors.py",
+    "ai_advice.py",
+    "screener.py",
     "screen_model.py",
-    "tables.py",
+    "table_registry.py",
     "formatting.py",
     "render/__init__.py",
     "render/html.py",

@@ -3,7 +3,7 @@
     plugins:
       - whatmatters
 
-It adds the ```whatmatters fence (the `decision.build.markdown` extension, unless the site
+It adds the ```whatmatters fence (the `decision.integrations.markdown` extension, unless the site
 lists it already), loads widget.js and whatmatters.css on every page, and after each build
 places the runtime (Pyodide's core, the engine archive, the scripts) under `assets/`, all
 served from the site's own origin. With `data_dir`, the site's own copy of decision/data/
@@ -22,10 +22,10 @@ from mkdocs.plugins import BasePlugin
 
 from ..errors import DataError
 from ..loading import load
-from .assets import AssetsError, write_runtime
+from ..packing.assets import AssetsError, write_runtime
 
-EXTENSION = "decision.build.markdown"
-ALIASES = (EXTENSION, "whatmatters")
+EXTENSION = "whatmatters"  # the extension's public name (its entry point)
+ALIASES = (EXTENSION, "decision.integrations.markdown")
 
 
 class WhatMattersConfig(Config):  # type: ignore[no-untyped-call]
