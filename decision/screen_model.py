@@ -12,6 +12,7 @@ Linear time: one pass to hash, one running sum over the passages.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import zlib
@@ -83,31 +84,61 @@ class ScreenModel:
         """The highest passage score and that passage's span in the normal form.
 
         A passage counts each word and pair once, however often it repeats, so a flood of one
-        suspicious word scores no more than the word alone.
+        suspicious word scores no more than the word alone. The cost is two list look-ups per
+        word: a pair's buckets are hashed once per message (floods repeat a few pairs), counts
+        live in a list indexed by bucket, and spans are found only for the winning passage.
         """
-        found = tokens(form)
-        if not found:
+        words = _WORDS.findall(form)
+        if not words:
             return self.bias, 0, 0
         weights, mask, window = self.weights, self.mask, self.window
-        buckets = [(one & mask, pair & mask) for one, pair in features([w for w, _, _ in found])]
-        present: dict[int, int] = {}
+        ones, pairs = _buckets(words, mask)
+        counts = [0] * (mask + 1)
         total = 0.0
         best, at = float("-inf"), 0
-        for i, word in enumerate(buckets):
-            for b in word:
-                n = present.get(b, 0)
-                if n == 0:
-                    total += weights[b]
-                present[b] = n + 1
+        first_full = min(window, len(words)) - 1
+        for i in range(len(words)):
+            # The word's bucket, then its pair's (the same order as the trainer), unrolled.
+            b = ones[i]
+            if not counts[b]:
+                total += weights[b]
+            counts[b] += 1
+            b = pairs[i]
+            if not counts[b]:
+                total += weights[b]
+            counts[b] += 1
             if i >= window:
-                for b in buckets[i - window]:
-                    n = present[b] - 1
-                    if n == 0:
-                        total -= weights[b]
-                        del present[b]
-                    else:
-                        present[b] = n
-            if i >= min(window, len(buckets)) - 1 and total > best:
+                b = ones[i - window]
+                counts[b] -= 1
+                if not counts[b]:
+                    total -= weights[b]
+                b = pairs[i - window]
+                counts[b] -= 1
+                if not counts[b]:
+                    total -= weights[b]
+            if i >= first_full and total > best:
                 best, at = total, max(0, i - window + 1)
-        last = min(at + window, len(found)) - 1
-        return best + self.bias, found[at][1], found[last][2]
+        last = min(at + window, len(words)) - 1
+        spans = itertools.islice(_WORDS.finditer(form), at, last + 1)
+        first = next(spans)
+        end = first.end()
+        for end_match in spans:
+            end = end_match.end()
+        return best + self.bias, first.start(), end
+
+
+def _buckets(words: list[str], mask: int) -> tuple[list[int], list[int]]:
+    """Each word's bucket and the bucket of the pair it ends, hashing each distinct pair once."""
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
+    ones, pairs = [], []
+    previous = "^"
+    for w in words:
+        key = (previous, w)
+        found = seen.get(key)
+        if found is None:
+            one, pair = _hashes(previous, w)
+            found = seen[key] = (one & mask, pair & mask)
+        ones.append(found[0])
+        pairs.append(found[1])
+        previous = w
+    return ones, pairs

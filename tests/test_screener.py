@@ -7,7 +7,9 @@ import time
 import tomllib
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from decision import api
 from decision.loading import knowledge
@@ -225,3 +227,47 @@ class TestSpeedInPyodide:
             f"{total:.1f} s, against {startup:.1f} s for one short message (start-up included); limit 2 s a flood",
         )
         assert total - startup < 2.0 * len(texts)
+
+
+class TestLinearWork:
+    """The screener's worst case (#28, finding 8): work grows with what a message holds, not with how often it repeats."""
+
+    @staticmethod
+    def brute_best(model: Any, form: str) -> float:
+        """Every passage scored from scratch: the sum of its distinct buckets' weights, plus the bias."""
+        from decision.screen_model import features, tokens
+
+        words = [w for w, _, _ in tokens(form)]
+        buckets = [(a & model.mask, b & model.mask) for a, b in features(words)]
+        starts = range(max(1, len(words) - model.window + 1))
+        return max(
+            sum(model.weights[b] for b in {b for pair in buckets[s : s + model.window] for b in pair}) for s in starts
+        )
+
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(st.text(alphabet="ab ignore:![](/?\n\t\r", max_size=400))
+    def test_the_passage_score_equals_scoring_every_passage_afresh(self, text: str) -> None:
+        model = knowledge().ai.screen_model
+        form = screen_form(text)[0]
+        score, start, end = model.best_passage(form)
+        if form.strip():
+            assert score == pytest.approx(self.brute_best(model, form) + model.bias, abs=1e-9)
+            assert 0 <= start < end <= len(form)
+
+    def test_a_flood_hashes_each_distinct_pair_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """20,000 characters of image-link fragments hold a dozen distinct word pairs; hashing per word cost 0.4 s."""
+        from decision import screen_model
+
+        calls = []
+        real = screen_model.zlib.crc32
+        monkeypatch.setattr(screen_model.zlib, "crc32", lambda data: calls.append(data) or real(data))
+        flood = ("![a](http://x/?" * 2000)[:SCREEN_MAX_CHARS]
+        knowledge().ai.screen_model.best_passage(screen_form(flood)[0])
+        assert 0 < len(calls) <= 2 * len(set(calls)) <= 100
+
+    @hypothesis.settings(max_examples=500, deadline=None)
+    @hypothesis.given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+    def test_the_ascii_form_equals_the_general_form(self, text: str) -> None:
+        from decision.screener import _any_form
+
+        assert screen_form(text) == _any_form(text)
