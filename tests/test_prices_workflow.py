@@ -1,5 +1,5 @@
 """The weekly prices workflow: scheduled and by hand, least privilege, pinned actions, actionlint-clean,
-and a README that tells a fork how to get its weekly pull request."""
+and a CONTRIBUTING.md that tells a fork how to get its weekly pull request."""
 
 from __future__ import annotations
 
@@ -84,8 +84,8 @@ class TestPricesWorkflow:
         assert done.returncode == 0, done.stderr
         assert (ROOT / "pyproject.toml").read_bytes() == before and done.stdout == ""
 
-    def test_the_readme_tells_a_fork_how_to_get_its_weekly_pull_request(self) -> None:
-        text = (ROOT / "README.md").read_text(encoding="utf-8")
+    def test_contributing_tells_a_fork_how_to_get_its_weekly_pull_request(self) -> None:
+        text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
         section = text[text.index("## Prices\n") :]
         section = section[: section.find("\n## ", 3) if "\n## " in section[3:] else len(section)]
         assert "prices.yml" in section and "pull request" in section

@@ -1,21 +1,25 @@
-"""The README's four recipes ("Change the guide: four recipes"), each followed for real.
+"""CONTRIBUTING.md's four recipes ("Four recipes"), each followed for real, from that page's own code blocks.
 
 Every class makes one of the changes people make to the guide, in a private copy of
 decision/data/ (or in a temporary module, for code), and sees it through: the data loads
-and validates, the engine's one door answers it, the Markdown extension renders it, and a
-broken variant is refused by name. Nothing here touches the package's own files; code
-registrations go through monkeypatch, so they are undone after each test.
+and validates, the engine's one door answers it, the Markdown extension renders it, the
+recipe's own check commands succeed, and a broken variant is refused by name. The files a
+recipe shows (a block titled with its path) are read from CONTRIBUTING.md, so the page and
+this test can't drift apart. Nothing here touches the package's own files; code registrations
+go through monkeypatch, so they are undone after each test.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import importlib
 import io
 import json
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,7 +31,8 @@ from typing import Any
 import markdown
 import pytest
 
-from decision import DataError, api, load
+from decision import DataError, api, load, loading
+from decision.cli import commands
 from decision.integrations.markdown import FenceError
 from decision.knowledge import Knowledge
 from decision.loading import DATA_DIR, knowledge
@@ -35,6 +40,52 @@ from decision.packing import archive
 from decision.table_registry import TABLES
 
 EXTENSION = "whatmatters"
+CONTRIBUTING = pathlib.Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
+BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
+TITLE = re.compile(r'title="([^"]+)"')
+MAKE_TARGETS = ("make build", "make test")
+
+
+def recipe(heading: str) -> str:
+    """The section of CONTRIBUTING.md under `### heading`, up to the next heading."""
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    start = text.index(f"\n### {heading}\n")
+    ends = [i for i in (text.find("\n### ", start + 1), text.find("\n## ", start + 1)) if i != -1]
+    return text[start : min(ends, default=len(text))]
+
+
+def shown(heading: str, path: str) -> str:
+    """The code block of a recipe titled with `path`: the file, or the part of it, the recipe tells you to write."""
+    found = [body for _, info, body in BLOCK.findall(recipe(heading)) if TITLE.findall(info) == [path]]
+    assert len(found) == 1, f"CONTRIBUTING.md's recipe {heading!r} should show {path} once"
+    return found[0]
+
+
+def checks(heading: str) -> list[str]:
+    """The commands a recipe's shell blocks give to check the change."""
+    lines = [line for lang, _, body in BLOCK.findall(recipe(heading)) if lang == "sh" for line in body.splitlines()]
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def run_checks(heading: str, data_dir: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Run a recipe's `whatmatters` check commands in-process on `data_dir`; what each printed, by command."""
+    printed: dict[str, str] = {}
+    monkeypatch.setattr(loading, "DATA_DIR", data_dir)
+    knowledge.cache_clear()
+    try:
+        for command in checks(heading):
+            if command in MAKE_TARGETS:
+                continue  # the build and the suite: what this file's fence and engine tests stand in for
+            words = shlex.split(command)
+            assert words[0] == "whatmatters", f"a recipe check this test doesn't run: {command!r}"
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                status = commands.main(words[1:])
+            assert status == 0, (command, out.getvalue())
+            printed[command] = out.getvalue()
+    finally:
+        knowledge.cache_clear()
+    return printed
 
 
 @pytest.fixture
@@ -74,56 +125,10 @@ def widget_request(out: str, name: str) -> dict[str, Any]:
 
 # --- 1. A new flow topic ---------------------------------------------------------------
 
-SEARCH_PROBLEM = """
-[[problem]]
-id = "search"
-name = "A search engine"
-what = "A separate index that finds text fast"
-add_when = "Users search a lot of text and the database can't keep up"
-not_yet = ["Fewer than 10,000 users", "A LIKE query answers in well under a second"]
-now = ["Search is the slowest page", "Users ask for typo-tolerant results"]
-simpler_fix = "Add a full-text index to the database you already have."
-"""
+FLOW = "A new question flow"
+SEARCH_PROBLEM = shown(FLOW, "decision/data/problems.toml")
 
-SEARCH_FLOW = """
-topic = "search"
-title = "Do you need a search engine yet?"
-start = "users"
-
-[[question]]
-id = "users"
-text = "Do you have 10,000 or more active users?"
-yes_if = [{ signal = "users", op = ">=", value = 10000 }]
-if_unknown = "no"
-
-  [[question.option]]
-  value = "yes"
-  label = "Yes"
-  next = "fulltext"
-
-  [[question.option]]
-  value = "no"
-  label = "No"
-  verdict = "not-yet"
-  reason = "With few users, the database's own search is fast enough."
-
-[[question]]
-id = "fulltext"
-text = "Does the database's full-text index still answer fast enough?"
-if_unknown = "yes"
-
-  [[question.option]]
-  value = "yes"
-  label = "Yes"
-  verdict = "try-first"
-  reason = "Keep the full-text index until it is measurably too slow."
-
-  [[question.option]]
-  value = "no"
-  label = "No"
-  verdict = "add-now"
-  reason = "Many users and an index that can't keep up: a search engine earns its keep now."
-"""
+SEARCH_FLOW = shown(FLOW, "decision/data/flows/search.toml")
 
 
 class TestNewFlowTopic:
@@ -169,6 +174,18 @@ class TestNewFlowTopic:
         with pytest.raises(FenceError, match="search"):
             page(fence("widget: flow", "topic: search"))
 
+    def test_the_recipes_own_checks_answer_from_the_copy(
+        self, copy: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The recipe's `whatmatters ask` and `plan` commands succeed on the copy, and answer with the new topic."""
+        printed = run_checks(FLOW, copy, monkeypatch)
+        asked = [out for command, out in printed.items() if command.startswith("whatmatters ask search")]
+        planned = [out for command, out in printed.items() if command.startswith("whatmatters plan")]
+        assert len(asked) == 1 and len(planned) == 1, list(printed)
+        assert "Do you need a search engine yet?" in asked[0]
+        assert load(copy).verdicts["add-now"].label.upper() in asked[0]
+        assert "A search engine" in planned[0]
+
     def test_a_dangling_next_is_refused_naming_the_file(self, copy: pathlib.Path) -> None:
         flow = copy / "flows" / "search.toml"
         flow.write_text(SEARCH_FLOW.replace('next = "fulltext"', 'next = "fulltex"'), encoding="utf-8")
@@ -188,28 +205,25 @@ class TestNewFlowTopic:
 
 # What a contributor writes: a fill in decision/table_registry.py, a renderer in decision/render/tables.py,
 # and one entry in TABLES. Here the same code lives in a temporary module.
-VERDICTS_MODULE = """
-from decision.errors import RequestError
-from decision.formatting import esc
-from decision.render.html import data_table
-from decision.table_registry import TableKind
-
-
-def fill(k, r):
-    only = r.text("only", "the verdict", None)
-    if only is not None and only not in k.verdicts:
-        raise RequestError("unknown-verdict", f"There is no verdict '{only}'.")
-    return {"verdicts": [{"id": v.id, "label": v.label, "summary": v.summary}
-                         for v in k.verdicts.values() if only in (None, v.id)]}
-
-
-def render(result):
-    rows = [[f"<strong>{esc(v['label'])}</strong>", esc(v["summary"])] for v in result["verdicts"]]
-    return data_table(["Verdict", "What it means"], rows, "wm-verdicts")
-
-
-KIND = TableKind(options=("only",), required=(), fill=fill, html=render)
-"""
+TABLE = "A new table"
+# The recipe's two halves as one temporary module: the names the real modules import, then the
+# renderer and the registry part exactly as CONTRIBUTING.md shows them.
+VERDICTS_MODULE = "\n".join(
+    (
+        "from types import SimpleNamespace",
+        "from typing import Any",
+        "from decision.errors import RequestError",
+        "from decision.formatting import esc",
+        "from decision.knowledge import Knowledge",
+        "from decision.render.html import data_table",
+        "from decision.request import Request",
+        "from decision.table_registry import TableKind",
+        shown(TABLE, "decision/render/tables.py"),
+        "table_html = SimpleNamespace(verdicts_table=verdicts_table)",
+        shown(TABLE, "decision/table_registry.py"),
+        'KIND = TABLES["verdicts"]',
+    )
+)
 
 
 class TestNewTable:
@@ -260,29 +274,8 @@ class TestNewTable:
 
 # --- 3. A new price set --------------------------------------------------------------------
 
-DEMO_PRICES = """
-id = "demo-2026"
-name = "Demo prices (2026)"
-unit = "per-1m"
-effective = "2026-01-01"
-source = "Made up for the recipe test"
-note = "Not real prices."
-
-[[model]]
-id = "tiny-1"
-name = "Tiny One"
-provider = "Acme"
-input = 0.15
-output = 0.6
-cached_input = 0.075
-
-[[model]]
-id = "large-1"
-name = "Large One"
-provider = "Acme"
-input = 3
-output = 15
-"""
+PRICES = "A new price set"
+DEMO_PRICES = shown(PRICES, "decision/data/prices/demo-2026.toml")
 
 
 def _per_token(per_million: str) -> Decimal:
@@ -358,8 +351,20 @@ class TestNewPriceSet:
         ) in out
         assert (
             "Rates in USD per 1M tokens: Demo prices (2026)." in out
-            and "Source: Made up for the recipe test. Not real prices." in out
+            and "Source: Made up for this example. Not real prices." in out
         )
+
+    def test_the_recipes_own_checks_answer_from_the_copy(
+        self, copy: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The recipe's `whatmatters cost` and `models` commands succeed on the copy and show the recipe's sum."""
+        printed = run_checks(PRICES, copy, monkeypatch)
+        cost = [out for command, out in printed.items() if command.startswith("whatmatters cost")]
+        models = [out for command, out in printed.items() if command.startswith("whatmatters models")]
+        assert len(cost) == 1 and len(models) == 1, list(printed)
+        assert "Tiny One" in cost[0] and "$0.00036" in cost[0]
+        assert "$0.00036" in recipe(PRICES)  # the sum the page works out by hand
+        assert "tiny-1" in models[0] and "large-1" in models[0]
 
     def test_a_negative_price_is_refused_naming_the_file(self, copy: pathlib.Path) -> None:
         file = copy / "prices" / "demo-2026.toml"
@@ -399,18 +404,30 @@ class TestNewPriceSet:
 
 # --- 4. A new widget kind --------------------------------------------------------------------
 
-LATENCY_WIDGET = """
-[widget.latency]
-op = "latency"
-options = ["seconds", "streamable"]
-state = ["seconds"]
-defaults = { seconds = 12, streamable = true }
-"""
+WIDGET = "A new widget"
+LATENCY_WIDGET = shown(WIDGET, "decision/data/widgets.toml")
 
 
 def saved(state: dict[str, Any]) -> str:
     """A widget state as a shared link carries it (#wm=...): base64url JSON without padding."""
     return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+class TestRecipeChecks:
+    def test_every_check_is_one_the_suite_runs(self) -> None:
+        """Each recipe's shell commands are `whatmatters` commands run above, or `make build` / `make test`."""
+        for heading in (FLOW, TABLE, PRICES, WIDGET):
+            for command in checks(heading):
+                assert command in MAKE_TARGETS or command.startswith("whatmatters "), (heading, command)
+
+    def test_the_check_runner_fails_a_failing_command(
+        self, data: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A check that exits non-zero (a topic the data doesn't have) fails the recipe test."""
+        monkeypatch.setattr(sys.modules[__name__], "checks", lambda heading: ["whatmatters ask search"])
+        with pytest.raises(AssertionError, match="ask search"):
+            run_checks(FLOW, data, monkeypatch)
+        assert "search" not in knowledge().flows
 
 
 class TestNewWidgetKind:

@@ -15,8 +15,8 @@ Works wherever Python-Markdown runs (MkDocs, Zensical, plain `markdown.markdown`
 A fence names one `table` or one `widget`, plus options as `key: value` lines. It may
 stand at the top level or indented inside an admonition, a content tab or a list item.
 For tools that resolve fences through `pymdownx.superfences` (Zensical does), the same
-fence is also a custom fence: `format: decision.integrations.markdown.fence_format`,
-`validator: decision.integrations.markdown.fence_validator`. Anything unknown, and a fence the
+fence is also a custom fence, by its public names: `format: decision.fence.format`,
+`validator: decision.fence.validator`. Anything unknown, and a fence the
 extension can't place (in a block quote, never closed), stops the build with a
 FenceError that names the line and the problem.
 """

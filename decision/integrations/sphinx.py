@@ -1,6 +1,6 @@
 """Sphinx extension: the `whatmatters` directive, in reStructuredText and in MyST Markdown.
 
-    extensions = ["decision.integrations.sphinx"]            # conf.py (add "myst_parser" for MyST)
+    extensions = ["decision.sphinx"]                         # conf.py (add "myst_parser" for MyST)
 
     .. whatmatters::                                   ```{whatmatters}
                                                        widget: flow
