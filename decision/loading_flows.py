@@ -4,6 +4,7 @@ for unknowns), the stage finder and the safeguards. Part of loading; `loading.lo
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import re
 from collections.abc import Mapping
@@ -14,22 +15,25 @@ from .protocol import MAX_FLOW_DEPTH, MAX_FLOW_QUESTIONS, MAX_QUESTION_ANSWERS
 from .reading import TableReader, check_slug, conditions, read_toml, unique
 
 
-def _check_user_labels(file: str, stages: list[Stage]) -> None:
-    """A stage's `users` label ("1-100", "100s") says only numbers its bounds give it: a stage found
-    by size covers the previous one's max_users to its own, the depended-on stage min_users - 1 up."""
-    low = 0
+def _user_labels(file: str, stages: list[Stage]) -> list[Stage]:
+    """Each stage's `users` label filled from its numbers, so the two can't disagree: {start} is the
+    first user count the stage covers (the stage before's max_users + 1, or min_users for the
+    depended-on stage), {above} the count just below it, {max} its max_users."""
+    out, start = [], 0
     for s in stages:
-        start, bounds = (s.min_users - 1, "min_users - 1") if s.depended_on else (low, "the stage before's max_users")
-        for said in (int(n.replace(",", "").replace("_", "")) for n in re.findall(r"\d[\d,_]*", s.users)):
-            if not start <= said <= s.max_users:
-                raise DataError(
-                    file,
-                    s.id,
-                    f"users = '{s.users}' says {said:,}, but the stage's numbers cover {start:,} ({bounds}) "
-                    f"to {s.max_users:,} (its max_users): make the label and the numbers agree",
-                )
+        first = s.min_users if s.depended_on else start
+        if re.search(r"\d", re.sub(r"\{[^}]*\}", "", s.users)):
+            raise DataError(
+                file, s.id, f"users = '{s.users}' writes a number itself: take it from {{start}}, {{above}} or {{max}}"
+            )
+        try:
+            label = s.users.format(start=first, above=first - 1, max=s.max_users)
+        except (KeyError, IndexError, ValueError) as e:
+            raise DataError(file, s.id, f"a users label may use only {{start}}, {{above}} and {{max}} ({e})") from None
+        out.append(dataclasses.replace(s, users=label))
         if not s.depended_on:
-            low = s.max_users
+            start = s.max_users + 1
+    return out
 
 
 def stages(base: pathlib.Path) -> StageFinder:
@@ -56,7 +60,7 @@ def stages(base: pathlib.Path) -> StageFinder:
     unique(file, out)
     if sum(s.depended_on for s in out) != 1:
         raise DataError(file, "-", "exactly one stage must have depended_on = true")
-    _check_user_labels(file, out)
+    out = _user_labels(file, out)
     raises = []
     for r in top.tables("raise"):
         when = r.get("when", "str")

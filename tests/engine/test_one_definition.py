@@ -88,24 +88,38 @@ class TestStageLabels:
         toml.write_text(text.replace(old, new), encoding="utf-8")
         return data
 
-    def test_the_guides_labels_agree_with_its_numbers(self) -> None:
-        """Our own stages.toml loads: each `users` label says only numbers its bounds give it."""
-        assert [s.users for s in load().stages]
+    def test_the_guides_labels_come_from_its_numbers(self) -> None:
+        """Our stages.toml's labels read as the guide writes them, each filled from the stage's numbers."""
+        assert [s.users for s in load().stages] == [
+            "0 (just you)",
+            "1-100",
+            "100s",
+            "1,000s",
+            "More than 100 who rely on it",
+        ]
 
-    def test_a_label_beyond_max_users_is_a_data_error(self, tmp_path: pathlib.Path) -> None:
-        """MVP's max_users lowered to 50 under a label still saying 1-100: the file and the stage are named."""
-        data = self.copy(tmp_path, 'users = "1-100"\nmax_users = 100', 'users = "1-100"\nmax_users = 50')
+    def test_changed_numbers_change_the_labels(self, tmp_path: pathlib.Path) -> None:
+        """MVP ending at 10 users says 1-10, and the stage after it starts above 10: no label is left behind."""
+        data = self.copy(tmp_path, "max_users = 100\n", "max_users = 10\n")
+        assert [s.users for s in load(data).stages][1:3] == ["1-10", "10s"]
+        data = self.copy(tmp_path / "relied", "min_users = 101", "min_users = 201")
+        assert load(data).stages[-1].users == "More than 200 who rely on it"
+
+    def test_a_label_that_writes_its_own_number_is_a_data_error(self, tmp_path: pathlib.Path) -> None:
+        """A number typed into the label could drift from max_users: the file and the stage are named."""
+        data = self.copy(tmp_path, 'users = "{above}-{max}"', 'users = "1-100"')
         with pytest.raises(DataError) as caught:
             load(data)
         assert (caught.value.file, caught.value.item) == ("stages.toml", "mvp")
-        assert "'1-100' says 100" in caught.value.problem
+        assert "writes a number itself" in caught.value.problem
 
-    def test_the_depended_on_stage_is_held_to_min_users(self, tmp_path: pathlib.Path) -> None:
-        """Production starting at 201 users while its label says 'More than 100' is a data error."""
-        data = self.copy(tmp_path, "min_users = 101", "min_users = 201")
+    def test_an_unknown_field_is_a_data_error(self, tmp_path: pathlib.Path) -> None:
+        """A label may use only {start}, {above} and {max}."""
+        data = self.copy(tmp_path, 'users = "{above}-{max}"', 'users = "{low}-{max}"')
         with pytest.raises(DataError) as caught:
             load(data)
-        assert (caught.value.file, caught.value.item) == ("stages.toml", "production")
+        assert (caught.value.file, caught.value.item) == ("stages.toml", "mvp")
+        assert "may use only" in caught.value.problem
 
 
 class TestDrawingText:
