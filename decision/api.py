@@ -32,8 +32,14 @@ from .protocol import (
     VERSION,
 )
 from .render import decision_records as records
-from .render import screener as screener_html
-from .render import widgets
+from .render.ai_advice import context_advice, latency_advice
+from .render.conversation_widget import conversation_widget
+from .render.cost_widget import cost_widget
+from .render.flow_widget import flow_widget, topics_list
+from .render.plan_widget import plan_widget
+from .render.price_tables import compare_table, models_table
+from .render.screen_widget import screen_widget
+from .render.stage_widget import stage_widget
 from .request import Request
 
 __all__ = [
@@ -301,17 +307,17 @@ class Operation:
 
 
 OPERATIONS: dict[str, Operation] = {
-    "topics": Operation(_answer_topics, widgets.topics_list),
-    "flow": Operation(_answer_flow, widgets.flow_widget, records.flow_record),
-    "stage": Operation(_answer_stage, widgets.stage_widget, records.stage_record),
-    "plan": Operation(_answer_plan, widgets.plan_widget, records.plan_record),
-    "cost": Operation(_answer_cost, widgets.cost_widget, records.cost_record),
-    "compare": Operation(_answer_compare, widgets.compare_table),
-    "conversation": Operation(_answer_conversation, widgets.conversation_widget, records.conversation_record),
-    "latency": Operation(_answer_latency, widgets.latency_advice),
-    "context": Operation(_answer_context, widgets.context_advice),
-    "screen": Operation(_answer_screen, screener_html.screen_widget, records.screen_record),
-    "models": Operation(_answer_models, widgets.models_table),
+    "topics": Operation(_answer_topics, topics_list),
+    "flow": Operation(_answer_flow, flow_widget, records.flow_record),
+    "stage": Operation(_answer_stage, stage_widget, records.stage_record),
+    "plan": Operation(_answer_plan, plan_widget, records.plan_record),
+    "cost": Operation(_answer_cost, cost_widget, records.cost_record),
+    "compare": Operation(_answer_compare, compare_table),
+    "conversation": Operation(_answer_conversation, conversation_widget, records.conversation_record),
+    "latency": Operation(_answer_latency, latency_advice),
+    "context": Operation(_answer_context, context_advice),
+    "screen": Operation(_answer_screen, screen_widget, records.screen_record),
+    "models": Operation(_answer_models, models_table),
     "table": Operation(table_registry.fill, table_registry.html),
     "restore": Operation(_answer_restore),
 }

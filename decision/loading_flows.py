@@ -4,13 +4,36 @@ for unknowns), the stage finder and the safeguards. Part of loading; `loading.lo
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
+import re
 from collections.abc import Mapping
 
 from .errors import DataError
 from .knowledge import Flow, Option, Question, Safeguard, Signal, Stage, StageFinder, StageRaise, Verdict
 from .protocol import MAX_FLOW_DEPTH, MAX_FLOW_QUESTIONS, MAX_QUESTION_ANSWERS
 from .reading import TableReader, check_slug, conditions, read_toml, unique
+
+
+def _user_labels(file: str, stages: list[Stage]) -> list[Stage]:
+    """Each stage's `users` label filled from its numbers, so the two can't disagree: {start} is the
+    first user count the stage covers (the stage before's max_users + 1, or min_users for the
+    depended-on stage), {above} the count just below it, {max} its max_users."""
+    out, start = [], 0
+    for s in stages:
+        first = s.min_users if s.depended_on else start
+        if re.search(r"\d", re.sub(r"\{[^}]*\}", "", s.users)):
+            raise DataError(
+                file, s.id, f"users = '{s.users}' writes a number itself: take it from {{start}}, {{above}} or {{max}}"
+            )
+        try:
+            label = s.users.format(start=first, above=first - 1, max=s.max_users)
+        except (KeyError, IndexError, ValueError) as e:
+            raise DataError(file, s.id, f"a users label may use only {{start}}, {{above}} and {{max}} ({e})") from None
+        out.append(dataclasses.replace(s, users=label))
+        if not s.depended_on:
+            start = s.max_users + 1
+    return out
 
 
 def stages(base: pathlib.Path) -> StageFinder:
@@ -37,6 +60,7 @@ def stages(base: pathlib.Path) -> StageFinder:
     unique(file, out)
     if sum(s.depended_on for s in out) != 1:
         raise DataError(file, "-", "exactly one stage must have depended_on = true")
+    out = _user_labels(file, out)
     raises = []
     for r in top.tables("raise"):
         when = r.get("when", "str")

@@ -10,10 +10,10 @@ import pathlib
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from decision.packing.assets import write_runtime
+from decision.packing.assets import SITE_ASSETS, write_runtime
 
 
 # After the pages are written: copy the runtime next to the theme's assets.
 def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
     root = pathlib.Path(config.config_file_path).resolve().parent
-    write_runtime(pathlib.Path(config.site_dir) / "assets", root / "node_modules" / "pyodide", with_static=False)
+    write_runtime(pathlib.Path(config.site_dir) / SITE_ASSETS, root / "node_modules" / "pyodide", with_static=False)

@@ -24,11 +24,11 @@ import re
 from ..formatting import esc
 from ..knowledge import Knowledge
 from ..loading import knowledge
+from ..packing.assets import RUNTIME_DIR
 from ..publishing.pages import hashed_name
 from .markdown import render_fence
 
 SCRIPT_SOURCE = pathlib.Path(__file__).with_name("embed.js")
-RUNTIME_DIR = "assets/whatmatters"
 # The embed page's own files, copied by the theme into RUNTIME_DIR and renamed here by content.
 PAGE_FILES = ("embed-page.js", "embed.css")
 # What each widget's embed page is called; a flow's page takes its flow's own title.

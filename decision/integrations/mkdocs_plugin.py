@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 
 from ..errors import DataError
 from ..loading import load
-from ..packing.assets import AssetsError, write_runtime
+from ..packing.assets import RUNTIME_DIR, SITE_ASSETS, AssetsError, write_runtime
 
 EXTENSION = "whatmatters"  # the extension's public name (its entry point)
 ALIASES = (EXTENSION, "decision.integrations.markdown")
@@ -55,10 +55,10 @@ class WhatMattersPlugin(BasePlugin[WhatMattersConfig]):  # type: ignore[no-untyp
                 load(data_dir)
             except DataError as exc:
                 raise PluginError(f"whatmatters: the data in {self.config.data_dir} can't be used: {exc}") from None
-        config.extra_css.append("assets/whatmatters/whatmatters.css")
+        config.extra_css.append(f"{RUNTIME_DIR}/whatmatters.css")
         config.extra_javascript.append(
             config_options.ExtraScript().run_validation(  # type: ignore[no-untyped-call]
-                {"path": "assets/whatmatters/widget.js", "type": "module"}
+                {"path": f"{RUNTIME_DIR}/widget.js", "type": "module"}
             )
         )
         return config
@@ -67,7 +67,7 @@ class WhatMattersPlugin(BasePlugin[WhatMattersConfig]):  # type: ignore[no-untyp
         data_dir = self._path(config, self.config.data_dir) if self.config.data_dir else None
         try:
             write_runtime(
-                pathlib.Path(config.site_dir) / "assets", self._path(config, self.config.pyodide_dir), True, data_dir
+                pathlib.Path(config.site_dir) / SITE_ASSETS, self._path(config, self.config.pyodide_dir), True, data_dir
             )
         except (AssetsError, DataError) as exc:
             raise PluginError(f"whatmatters: {exc}") from None

@@ -29,7 +29,7 @@ from .. import __version__
 from ..errors import DataError
 from ..knowledge import Knowledge
 from ..loading import knowledge, load
-from ..packing.assets import write_runtime
+from ..packing.assets import RUNTIME_DIR, write_runtime
 from .markdown import FenceError, parse_options, render_fence
 
 _knowledge: dict[str, Knowledge] = {}
@@ -90,8 +90,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("whatmatters_data_dir", "", "env", types=[str])
     app.add_config_value("whatmatters_pyodide_dir", "node_modules/pyodide", "env", types=[str])
     app.add_directive("whatmatters", WhatMattersDirective)
-    app.add_js_file("whatmatters/widget.js", type="module")
-    app.add_css_file("whatmatters/whatmatters.css")
+    app.add_js_file(f"{RUNTIME_DIR.name}/widget.js", type="module")
+    app.add_css_file(f"{RUNTIME_DIR.name}/whatmatters.css")
     app.connect("builder-inited", _check_data)
     app.connect("build-finished", _copy_runtime)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

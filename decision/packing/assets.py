@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import __version__
 from ..loading import load
-from .archive import build_archive, integrity
+from .archive import PACKAGE_DIR, build_archive, integrity
 from .bytecode import BytecodeError
 from .stdlib import minimal_lock, write_trimmed_stdlib
 
@@ -31,7 +31,11 @@ from .stdlib import minimal_lock, write_trimmed_stdlib
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 SOURCE_FILES = ("python_stdlib.zip", "pyodide-lock.json")
 STATIC_FILES = ("widget.js", "worker.js", "whatmatters.css")
-PACKAGE_DIR = pathlib.Path(__file__).resolve().parent.parent
+# Where a site's pages find the runtime, from the site's root: write_runtime is given the
+# site's `assets/` folder and fills its `pyodide/` and `whatmatters/` (every other module imports these).
+SITE_ASSETS = pathlib.PurePosixPath("assets")
+PYODIDE_DIR = SITE_ASSETS / "pyodide"
+RUNTIME_DIR = SITE_ASSETS / "whatmatters"
 
 
 class AssetsError(Exception):
@@ -40,7 +44,7 @@ class AssetsError(Exception):
 
 def static_dir() -> pathlib.Path:
     """widget.js and friends: inside the wheel as decision/_static, in a checkout under overrides/."""
-    for candidate in (PACKAGE_DIR / "_static", PACKAGE_DIR.parent / "overrides" / "assets" / "whatmatters"):
+    for candidate in (PACKAGE_DIR / "_static", PACKAGE_DIR.parent / "overrides" / RUNTIME_DIR):
         if (candidate / "widget.js").is_file():
             return candidate
     raise AssetsError("the widget scripts are missing from this installation of whatmatters")
@@ -73,13 +77,13 @@ def write_runtime(
             f"Pyodide's {', '.join(missing)} not found in {pyodide_dir}; run `npm ci` "
             "or point --pyodide at the npm pyodide package"
         )
-    (dest / "pyodide").mkdir(parents=True, exist_ok=True)
+    (dest / PYODIDE_DIR.name).mkdir(parents=True, exist_ok=True)
     sizes = {}
     for name in PYODIDE_FILES:
-        shutil.copyfile(pyodide_dir / name, dest / "pyodide" / name)
+        shutil.copyfile(pyodide_dir / name, dest / PYODIDE_DIR.name / name)
         sizes[name] = (pyodide_dir / name).stat().st_size
     pyodide_bytes = sum(sizes.values())
-    home = dest / "whatmatters"
+    home = dest / RUNTIME_DIR.name
     engine_dir = home / "engine"
     if engine_dir.is_dir():
         shutil.rmtree(engine_dir)  # old archives have other names; keep only this build's

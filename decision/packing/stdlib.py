@@ -25,6 +25,7 @@ import pathlib
 import zipfile
 from typing import Any
 
+from .archive import FIXED_DATE  # one date for both zips
 from .bytecode import STDLIB_LINES, STDLIB_OPTIMIZE, compiled_zip
 
 # Names inside python_stdlib.zip; regenerate with `make bench` (bench/trace.json) after the engine
@@ -164,7 +165,6 @@ KEEP = (
     "zipfile/_path/__init__.py",
     "zipfile/_path/glob.py",
 )
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def trimmed_stdlib_bytes(full_zip: pathlib.Path, keep: tuple[str, ...] = KEEP) -> bytes:

@@ -35,7 +35,8 @@ import re
 import sys
 import urllib.parse
 
-RUNTIME_DIR = pathlib.PurePosixPath("assets/whatmatters")
+from ..packing.assets import RUNTIME_DIR
+
 # Our files that change between releases and that others refer to by name, in the order they
 # are renamed: each one's new name is written into the files named after it.
 HASHED = ("worker.js", "runtime.json", "widget.js", "whatmatters.css")

@@ -23,9 +23,9 @@ import posixpath
 import re
 import sys
 
+from ..packing.assets import PYODIDE_DIR, RUNTIME_DIR
+
 LIMIT = 1 << 20  # 1 MB as browsers and `du -h` count it
-PYODIDE_DIR = "assets/pyodide/"
-RUNTIME_DIR = "assets/whatmatters/"
 # What a host like Pages compresses on the fly; archives and images go as they are.
 COMPRESSED = frozenset({".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".map", ".wasm"})
 GZIP_LEVEL = 6  # the usual default of web servers and CDNs
@@ -99,17 +99,17 @@ def first_visit(site_dir: str | pathlib.Path, page: str) -> list[str]:
         if "navigation.instant" in settings.get("features", []):  # instant navigation reads the sitemap
             add(_resolve(page, posixpath.join(base, "sitemap.xml")))
     if "data-wm-widget" in html:
-        widget = next((p for p in found if p.startswith(RUNTIME_DIR) and p.endswith(".js")), None)
+        widget = next((p for p in found if p.startswith(f"{RUNTIME_DIR}/") and p.endswith(".js")), None)
         if widget:
             for url in _RELATIVE.findall((site_dir / widget).read_text(encoding="utf-8")):
                 add(_resolve(widget, url))
-        manifest_path = next((p for p in found if p.startswith(RUNTIME_DIR) and p.endswith(".json")), None)
+        manifest_path = next((p for p in found if p.startswith(f"{RUNTIME_DIR}/") and p.endswith(".json")), None)
         if manifest_path:
             manifest = json.loads((site_dir / manifest_path).read_text(encoding="utf-8"))
             add(_resolve(manifest_path, manifest["engine"]["url"]))
             if "stdlib" in manifest:
                 add(_resolve(manifest_path, manifest["stdlib"]["url"]))
-            index = _resolve(manifest_path, manifest["pyodide"]["index"]) or PYODIDE_DIR.rstrip("/")
+            index = _resolve(manifest_path, manifest["pyodide"]["index"]) or str(PYODIDE_DIR)
             for core in sorted((site_dir / index).iterdir()):
                 add(f"{index}/{core.name}")
     return found
@@ -126,7 +126,7 @@ def widget_pages(site_dir: pathlib.Path) -> list[str]:
 
 def over_limit(files: dict[str, FileSize]) -> list[FileSize]:
     """Files over 1 MB other than the Pyodide core."""
-    return [f for f in files.values() if f.raw > LIMIT and not f.path.startswith(PYODIDE_DIR)]
+    return [f for f in files.values() if f.raw > LIMIT and not f.path.startswith(f"{PYODIDE_DIR}/")]
 
 
 def _mb(n: int) -> str:
@@ -159,7 +159,7 @@ class Report:
         ]
         lines += [f"  {_mb(f.raw):>9}  {f.path}  (sent {_mb(f.sent)})" for f in self.largest]
         if self.page:
-            runtime = sum(f.sent for f in self.visit if f.path.startswith((PYODIDE_DIR, RUNTIME_DIR)))
+            runtime = sum(f.sent for f in self.visit if f.path.startswith((f"{PYODIDE_DIR}/", f"{RUNTIME_DIR}/")))
             lines += [
                 f"First visit to a widget page ({self.page}), gzip: {self.visit_bytes:,} bytes in {len(self.visit)} files",
                 f"  page, theme and search: {self.visit_bytes - runtime:,} bytes; "

@@ -5,13 +5,25 @@ the reader's browser (Pyodide, in the worker), so a request renders to identical
 both places. Each takes an operation's result and nothing else (never the knowledge),
 and every string that comes from data or from a reader goes through `esc`.
 
-    html.py              the small pieces: tables, checklists, verdict boxes
-    tables.py            the generated tables of the guide's pages
-    widgets.py           every widget state
-    screener.py          the prompt screener's answer and its "Report a miss" link
-    chart.py             the conversation chart (SVG)
-    diagram.py           the picture of a whole question flow (SVG)
-    decision_records.py  a widget's answer as a Markdown decision record
+    html.py                 the small pieces: tables, checklists, verdict boxes
+    forms.py                the calculators' number fields
+    tables.py               the generated tables of the guide's pages
+    flow_widget.py          a question flow, and the list of topics that have one
+    stage_widget.py         the stage finder
+    plan_widget.py          the plan board
+    cost_widget.py          the cost calculator
+    conversation_widget.py  a conversation's cost over its turns
+    screen_widget.py        the prompt screener's answer and its "Report a miss" link
+    ai_advice.py            the latency and context-window advice
+    price_tables.py         a price set's models, and one workload on every model
+    chart.py                the conversation chart (SVG)
+    diagram.py              the picture of a whole question flow (SVG)
+    decision_records.py     a widget's answer as a Markdown decision record
+
+Behaviour is declared in attributes that the browser's script follows without knowing
+any widget: `data-wm-set`/`data-wm-value` and `data-wm-unset` change one request field,
+`data-wm-form` fields carry `data-wm-key` and `data-wm-type`, `data-wm-clears` names the
+fields a form change resets, `data-wm-list` marks a checklist that updates a field.
 """
 
 from __future__ import annotations

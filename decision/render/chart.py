@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..formatting import esc, money
-from .html import data_table
+from .html import CHAR_EM, data_table
 
-# The drawing's own units; text is FONT units high, and the page scales the whole SVG.
+# The drawing's own units; text is FONT units high (whatmatters.css: .wm-tick), and the page scales the whole SVG.
 WIDTH, HEIGHT = 340, 230
 LEFT, RIGHT, TOP, BOTTOM = 62, 14, 30, 44
 FONT = 14
@@ -116,7 +116,7 @@ def _point(p: dict[str, Any], flat_usd: float, x: Any, y: Any) -> str:
     anchor, tx = ("end", px - 10) if right_half else ("start", px + 10)
     ty = max(py - 10, TOP + FONT)
     shown = f"Turn {turn:,}: {money(usd)}"
-    width = len(shown) * FONT * 0.56 + 12
+    width = len(shown) * FONT * CHAR_EM + 12
     bx = tx - width + 6 if right_half else tx - 6
     return (
         f'<g class="wm-point" tabindex="0" role="img" aria-label="{esc(said)}">'

@@ -11,17 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..formatting import esc
-from .html import badge
+from .html import CHAR_EM, badge
 
 WIDTH = 300
-FONT = 14
+FONT = 14  # text height in drawing units, as whatmatters.css sets it (.wm-diagram-svg text)
 LINE = 18  # one line of text
 INDENT = 22  # how far each answer steps in from its question
 MIN_BOX = 120  # the narrowest a box gets: a deep flow steps in less instead
 LABEL_ROW = 22  # the row that carries an answer's label above its branch
 PAD = 8  # inside a box
 GAP = 6  # between a box and the next answer's label
-CHAR = FONT * 0.56  # an average character's width, for wrapping
+CHAR = FONT * CHAR_EM  # an average character's width, for wrapping
 AGAIN = "(see above)"  # after a question the picture has drawn already
 
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from ..formatting import esc
 
+# An average character's width in ems of its font: the drawings (chart, diagram) size their text by it.
+CHAR_EM = 0.56
+
 
 def bullet_list(items: Iterable[Any], cls: str) -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
