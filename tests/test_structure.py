@@ -89,7 +89,7 @@ class TestModules:
 
     def test_the_cli_formats_without_the_renderer(self) -> None:
         """The terminal prints with the shared formatting, not with the HTML renderer."""
-        names = imported(PACKAGE / "cli" / "commands.py") | imported(PACKAGE / "cli" / "terminal.py")
+        names = set().union(*(imported(p) for p in modules(PACKAGE / "cli")))
         assert "decision.formatting" in imported(PACKAGE / "cli" / "terminal.py")
         assert not [name for name in names if name.startswith("decision.render")]
 
