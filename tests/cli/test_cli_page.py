@@ -15,7 +15,6 @@ from typing import Any
 
 import markdown
 import pytest
-import yaml
 
 from decision.cli import commands
 
@@ -36,15 +35,14 @@ def page() -> str:
 
 
 def snippets_config() -> dict[str, Any]:
-    """pymdownx.snippets' settings as mkdocs.yml gives them (its !ENV tags read as plain values)."""
+    """pymdownx.snippets' settings as MkDocs reads them from mkdocs.yml (its !relative tag resolved)."""
+    from mkdocs.config import load_config
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    entry = next(e for e in config["markdown_extensions"] if isinstance(e, dict) and "pymdownx.snippets" in e)
-    return dict(entry["pymdownx.snippets"])
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return {
+        key: [str(v) for v in value] if key == "base_path" else value
+        for key, value in config.mdx_configs["pymdownx.snippets"].items()
+    }
 
 
 def subcommands() -> list[str]:
@@ -94,8 +92,8 @@ class TestThePage:
     def test_the_site_shows_the_real_output(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Converted from the project root with the snippet settings of mkdocs.yml, the page's code blocks are the samples."""
         monkeypatch.chdir(
-            ROOT
-        )  # where MkDocs runs, so the relative base_path of mkdocs.yml is read as the site reads it
+            ROOT.parent
+        )  # anywhere: mkdocs.yml's base_path is relative to itself, not to where MkDocs runs
         converted = markdown.markdown(
             page(),
             extensions=["pymdownx.snippets", "fenced_code"],
