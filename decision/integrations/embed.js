@@ -1,3 +1,4 @@
+// @ts-check
 // What Matters When, on your page: <div data-whatmatters="flow" data-topic="caching"></div>
 // becomes a titled, lazy iframe of our embed page, sized to its content. No dependencies.
 // Nothing from the host page becomes markup here: the attributes only choose among the names
@@ -5,7 +6,7 @@
 (() => {
   "use strict";
   const script = document.currentScript;
-  if (!script || !script.src) return;
+  if (!(script instanceof HTMLScriptElement) || !script.src) return;
   const BASE = new URL(".", script.src);
   // Filled in by the build (decision/integrations/embed.py): embed page name -> its title.
   const EMBEDS = {};

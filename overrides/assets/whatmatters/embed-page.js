@@ -1,3 +1,4 @@
+// @ts-check
 // What Matters When: the embed page's side of an embed (see decision/integrations/embed.py).
 // It applies the theme the address asks for, from an allowlist, and tells the page that
 // frames it how tall the content is. The message carries a size only, so any parent may read it.
