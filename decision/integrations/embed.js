@@ -1,14 +1,27 @@
+// @ts-check
 // What Matters When, on your page: <div data-whatmatters="flow" data-topic="caching"></div>
 // becomes a titled, lazy iframe of our embed page, sized to its content. No dependencies.
 // Nothing from the host page becomes markup here: the attributes only choose among the names
-// the build wrote into EMBEDS, and the iframe is made with DOM calls.
-(() => {
+// the build hands to startEmbeds, and the iframe is made with DOM calls.
+//
+// The build (decision/integrations/embed.py) never edits this text: it ships it whole inside a
+// generated wrapper that calls startEmbeds with this site's data. The data can't be fetched
+// instead: a host's policy may allow our origin for this script alone (script-src, no connect-src).
+
+/* exported startEmbeds */
+/**
+ * @typedef {object} EmbedSite  what the build knows and this script needs
+ * @property {Record<string, string>} embeds  embed page name -> its title
+ * @property {number} v  the version of the height message the embed pages send (embed-page.js)
+ */
+
+/** @param {EmbedSite} site */
+function startEmbeds(site) {
   "use strict";
   const script = document.currentScript;
-  if (!script || !script.src) return;
+  if (!(script instanceof HTMLScriptElement) || !script.src) return;
   const BASE = new URL(".", script.src);
-  // Filled in by the build (decision/integrations/embed.py): embed page name -> its title.
-  const EMBEDS = {};
+  const EMBEDS = site.embeds;
   const THEMES = ["light", "dark", "auto"];
   const NAME = /^[a-z][a-z0-9-]{0,60}$/;
   const START_HEIGHT = 480;
@@ -53,7 +66,7 @@
   window.addEventListener("message", (event) => {
     const data = event.data;
     if (event.origin !== BASE.origin || !data || typeof data !== "object") return;
-    if (data.source !== "whatmatters" || data.v !== 1) return;
+    if (data.source !== "whatmatters" || data.v !== site.v) return;
     const height = data.height;
     if (typeof height !== "number" || !Number.isFinite(height) || height <= 0 || height > MAX_HEIGHT) return;
     for (const frame of frames) {
@@ -66,4 +79,4 @@
   scan();
   // Pages that arrive later (a single-page docs app) or a script that ran before the body was parsed.
   new MutationObserver(scan).observe(document.documentElement, { childList: true, subtree: true });
-})();
+}

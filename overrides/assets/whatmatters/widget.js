@@ -1,3 +1,4 @@
+// @ts-check
 // What Matters When: live widgets.
 // Every [data-wm-widget] arrives with its first state rendered at build time. When a widget
 // is first seen (or touched), one shared worker loads Python and the engine; from then on
@@ -145,8 +146,8 @@ function startRuntime() {
 // <meta name="wm-repo"> from mkdocs.yml's repo_url. Without one they stay hidden. Opening the
 // link is the reader's click; the issue form there sends nothing until they submit it.
 function linkIssues(root) {
-  const repo = document.querySelector('meta[name="wm-repo"]')?.content || "";
-  let base = null;
+  const repo = document.querySelector('meta[name="wm-repo"]')?.getAttribute("content") || "";
+  let base;
   try {
     base = new URL(repo.replace(/\/+$/, "") + "/issues/new");
   } catch {
@@ -198,14 +199,15 @@ function addressWith(slots) {
 window.addEventListener("click", (event) => {
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
-  if (!link || (link.target && link.target !== "_self")) return;
+  if (!(link instanceof HTMLAnchorElement)) return;
+  if (link.target && link.target !== "_self") return;
   const url = new URL(link.href, window.location.href);
   const here = window.location;
   if (url.origin !== here.origin || url.pathname !== here.pathname || url.search !== here.search) return;
   if (!url.hash || url.hash.startsWith(HASH_PREFIX)) return;
   const slots = addressSlots();
   if (!slots.size) return;
-  let target = null;
+  let target;
   try { target = document.getElementById(decodeURIComponent(url.hash.slice(1))); } catch { return; }
   if (!target) return;
   event.preventDefault();
@@ -452,6 +454,7 @@ class Widget {
       const fresh = document.createElement("template");
       fresh.innerHTML = response.html;
       for (const part of fresh.content.querySelectorAll("[data-wm-swap]")) {
+        if (!(part instanceof HTMLElement)) continue;
         const old = this.body.querySelector(`[data-wm-swap="${part.dataset.wmSwap}"]`);
         if (old) old.replaceWith(part);
       }
@@ -670,12 +673,12 @@ document.addEventListener("toggle", (event) => {
 
 // Where focus is inside a widget, described so the same control can be found in new HTML.
 function rememberFocus(widget) {
-  const here = document.activeElement;
+  const here = /** @type {HTMLInputElement | null} */ (document.activeElement);
   if (!here || !widget.el.contains(here) || here === widget.el) return null;
   const at = { element: here };
   if (here.dataset.wmKey) at.selector = `[data-wm-key="${CSS.escape(here.dataset.wmKey)}"]`;
   else if (here.closest("[data-wm-list]") && here.value !== undefined) {
-    const list = here.closest("[data-wm-list]").dataset.wmList;
+    const list = here.closest("[data-wm-list]").getAttribute("data-wm-list");
     at.selector = `[data-wm-list="${CSS.escape(list)}"] input[value="${CSS.escape(here.value)}"]`;
   }
   try { at.selection = [here.selectionStart, here.selectionEnd]; } catch { /* number fields have none */ }
@@ -762,17 +765,19 @@ const TICKS_PREFIX = "whatmatters:ticks:";
 
 function keepTicks() {
   for (const list of document.querySelectorAll("ul[data-wm-checklist]")) {
+    if (!(list instanceof HTMLElement)) continue;
     if (list.closest("[data-wm-widget]") || list.dataset.wmKept) continue;
     list.dataset.wmKept = "yes";
     const key = TICKS_PREFIX + window.location.pathname + ":" + list.dataset.wmChecklist;
-    let saved = [];
+    let saved;
     try { saved = JSON.parse(localStorage.getItem(key) || "[]"); } catch { saved = []; }
     if (!Array.isArray(saved)) saved = [];
-    for (const box of list.querySelectorAll("input[type=checkbox]")) {
+    const boxes = /** @type {NodeListOf<HTMLInputElement>} */ (list.querySelectorAll("input[type=checkbox]"));
+    for (const box of boxes) {
       if (saved.includes(Number(box.value))) box.checked = true;
     }
     list.addEventListener("change", () => {
-      const ticked = [...list.querySelectorAll("input[type=checkbox]:checked")].map((box) => Number(box.value));
+      const ticked = [...boxes].filter((box) => box.checked).map((box) => Number(box.value));
       try {
         if (ticked.length) localStorage.setItem(key, JSON.stringify(ticked));
         else localStorage.removeItem(key);
@@ -847,6 +852,7 @@ const TABLE_WORDS = { filter: "Filter the rows", shown: (n, of) => `${n} of ${of
 
 function enhanceTables() {
   for (const box of document.querySelectorAll(".wm-table[data-wm-sortable]")) {
+    if (!(box instanceof HTMLElement)) continue;
     if (box.dataset.wmEnhanced) continue;
     box.dataset.wmEnhanced = "yes";
     const table = box.querySelector("table");

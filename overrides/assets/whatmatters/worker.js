@@ -1,3 +1,4 @@
+// @ts-check
 // What Matters When: the one worker behind every widget of a visit.
 // It loads Pyodide and the engine once, then answers requests with decision.api.handle.
 // Messages in:  {type: "init", manifest: URL}  |  {type: "ask", id, request}
@@ -33,7 +34,7 @@ function counting(total) {
     try {
       response = await realFetch(input, init);
     } catch (error) {
-      throw new Error(`${error.message} for ${input}`); // a refused integrity check says only "Failed to fetch"
+      throw new Error(`${error.message} for ${input}`, { cause: error }); // a refused integrity check says only "Failed to fetch"
     }
     if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
     if (!response.body) return response;

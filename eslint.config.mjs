@@ -1,0 +1,24 @@
+// Lints the shipped scripts and the JS unit tests (#23): `npx eslint`. Recommended rules, browser globals.
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  { ignores: ["node_modules/", "site/", ".venv/", "tests/*.mjs", "bench/", "tools/"] },
+  js.configs.recommended,
+  {
+    files: ["overrides/assets/whatmatters/*.js"],
+    languageOptions: { sourceType: "module", globals: { ...globals.browser } },
+  },
+  {
+    files: ["overrides/assets/whatmatters/worker.js"],
+    languageOptions: { globals: { ...globals.worker } },
+  },
+  {
+    files: ["decision/integrations/embed.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+  },
+  {
+    files: ["tests/js/**/*.mjs", "decision/**/*.mjs"],
+    languageOptions: { sourceType: "module", globals: { ...globals.node } },
+  },
+];
