@@ -50,7 +50,8 @@ class Config:
         return (1 << self.bits) - 1
 
 
-CHOSEN = Config(window=15, bits=16, grams=(4,), threshold=0.0)  # the best mean recall in `--validate` (bench/NOTES.md)
+# The best mean recall in `--validate` among variants whose file stays under 100 KB (bench/NOTES.md).
+CHOSEN = Config(window=15, bits=15, grams=(4,), threshold=0.2)
 
 
 def harmless_prose() -> list[str]:
@@ -67,7 +68,8 @@ def harmless_prose() -> list[str]:
 def harmless_files() -> list[str]:
     """Harmless text in the shapes tools hand a model: data files, code, notes (split at blank lines)."""
     paths = sorted((ROOT / "decision" / "data").rglob("*.toml")) + sorted((ROOT / "decision").glob("*.py"))
-    paths += [ROOT / "README.md", ROOT / "bench" / "NOTES.md", ROOT / "pyproject.toml", ROOT / "Makefile"]
+    # Not bench/NOTES.md: it quotes attacks, and it changes with every measurement.
+    paths += [ROOT / "README.md", ROOT / "pyproject.toml", ROOT / "Makefile"]
     out = []
     for path in paths:
         if path.name == "ai.toml":  # its patterns spell attacks
@@ -238,6 +240,8 @@ VARIANTS = {
     "w15-b16-g4-h1": Config(window=15, bits=16, grams=(4,), harmless_weight=1.0),
     "w15-b16-g34": Config(window=15, bits=16, grams=(3, 4)),
     "w15-b15-g4": Config(window=15, bits=15, grams=(4,)),
+    "w15-b14-g4": Config(window=15, bits=14, grams=(4,)),
+    "w15-b14": Config(window=15, bits=14),
 }
 
 
