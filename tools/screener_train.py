@@ -44,14 +44,15 @@ class Config:
     harmless_weight: float = 3.0  # a false alarm costs more than a miss
     balance: bool = False  # each development set's attacks weigh the same in all, however many it has
     threshold: float = 2.2  # a passage must score odds of about 9 to 1 to be flagged
+    false_alarms: float = 0.01  # `--validate` picks the lowest threshold within this share of harmless left-out messages
 
     @property
     def mask(self) -> int:
         return (1 << self.bits) - 1
 
 
-# The best mean recall in `--validate` among variants whose file stays under 100 KB (bench/NOTES.md).
-CHOSEN = Config(window=15, bits=15, grams=(4,), threshold=0.2)
+# The best development variant under 100 KB, its threshold the lowest with no false alarm in `--validate` (bench/NOTES.md).
+CHOSEN = Config(window=15, bits=15, grams=(4,), threshold=1.4, false_alarms=0.0)
 
 
 def harmless_prose() -> list[str]:
@@ -174,12 +175,9 @@ def pattern_flags() -> dict[str, bool]:
     }
 
 
-MAX_FALSE_ALARMS = 0.01  # of the left-out sets' harmless messages, pooled
-
-
-def lowest_threshold(harmless: list[float]) -> float:
-    """The lowest threshold (in tenths) that flags at most MAX_FALSE_ALARMS of these harmless scores."""
-    allowed = int(MAX_FALSE_ALARMS * len(harmless))
+def lowest_threshold(harmless: list[float], share: float) -> float:
+    """The lowest threshold (in tenths) that flags at most `share` of these harmless scores."""
+    allowed = int(share * len(harmless))
     above = sorted(harmless, reverse=True)[allowed] if allowed < len(harmless) else float("-inf")
     return math.floor(above * 10 + 1) / 10
 
@@ -188,7 +186,7 @@ def validate(c: Config, patterns: dict[str, bool]) -> tuple[float, dict[str, str
     """Leave one development set out at a time: train on the rest, score it (held-out sets untouched).
 
     The threshold is the lowest (in tenths) whose pooled false alarms on the left-out sets'
-    harmless messages stay within MAX_FALSE_ALARMS; the variant's figure is the mean over the
+    harmless messages stay within the variant's `false_alarms` share; the variant's figure is the mean over the
     folds of the model's recall at that threshold (each set counts once, however large).
     """
     items = dev_items()
@@ -201,7 +199,7 @@ def validate(c: Config, patterns: dict[str, bool]) -> tuple[float, dict[str, str
             rows = hashed(text, c)
             scored[name].append((bias + sum(w[h] for h in best_window(rows, w, c.window)), attack, patterns[text]))
     harmless = [score for rows in scored.values() for score, attack, _ in rows if not attack]
-    threshold = lowest_threshold(harmless)
+    threshold = lowest_threshold(harmless, c.false_alarms)
     report = {}
     recalls = []
     for name, rows in scored.items():
@@ -242,6 +240,7 @@ VARIANTS = {
     "w15-b15-g4": Config(window=15, bits=15, grams=(4,)),
     "w15-b14-g4": Config(window=15, bits=14, grams=(4,)),
     "w15-b14": Config(window=15, bits=14),
+    "w15-b15-g4-none": Config(window=15, bits=15, grams=(4,), false_alarms=0.0),
 }
 
 
