@@ -42,6 +42,7 @@ def _hashes(previous: str, word: str) -> tuple[int, int]:
     return zlib.crc32(f"w {word}".encode()), zlib.crc32(f"b {previous} {word}".encode())
 
 
+MIN_WORDS = 3  # an instruction takes a few different words: a flood of one or two never flags
 GRAM_LETTERS = 24  # letter runs come from a word's first 24 letters: a flood of one long word stays cheap
 
 
@@ -96,6 +97,10 @@ class ScreenModel:
         if len(self.weights) != self.mask + 1 or self.window < 1 or any(n < 1 for n in self.grams):
             raise ValueError(f"{len(self.weights)} weights for {self.mask + 1} buckets, window {self.window}")
         float(self.bias), float(self.threshold)
+
+    def enough_words(self, passage: str) -> bool:
+        """Whether a passage holds MIN_WORDS different words, the least the model judges."""
+        return len({w for w in _WORDS.findall(passage) if w.isalpha()}) >= MIN_WORDS
 
     def best_passage(self, form: str) -> tuple[float, int, int]:
         """The highest passage score and that passage's span in the normal form.

@@ -16,7 +16,7 @@ import pathlib
 import random
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,7 +44,7 @@ class Config:
     harmless_weight: float = 3.0  # a false alarm costs more than a miss
     balance: bool = False  # each development set's attacks weigh the same in all, however many it has
     threshold: float = 2.2  # a passage must score odds of about 9 to 1 to be flagged
-    false_alarms: float = 0.01  # `--validate` picks the lowest threshold within this share of harmless left-out messages
+    false_alarms: float = 0.01  # the threshold `--validate` picks keeps left-out false alarms within this share
 
     @property
     def mask(self) -> int:
@@ -123,10 +123,7 @@ def weighted(items: list[tuple[str, str, bool]], c: Config) -> list[Example]:
     attacks = sum(per_set.values())
     out = []
     for name, text, attack in items:
-        if attack:
-            weight = attacks / (len(sets) * per_set[name]) if c.balance else 1.0
-        else:
-            weight = c.harmless_weight
+        weight = (attacks / (len(sets) * per_set[name]) if c.balance else 1.0) if attack else c.harmless_weight
         out.append((hashed(text, c), 1.0 if attack else 0.0, weight))
     return out
 
