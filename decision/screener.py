@@ -151,7 +151,7 @@ def screen(k: Knowledge, text: str) -> dict[str, Any]:
     model = k.ai.screen_model
     if model is not None:
         score, start, end = model.best_passage(form)
-        if score >= model.threshold and end > start:
+        if score >= model.threshold and end > start and model.enough_words(form[start:end]):
             words = text[origin[start] : origin[end - 1] + 1]
             hits.append({"id": "model", "name": model.name, "why": model.why, "match": words.strip()[:120]})
     return {

@@ -238,10 +238,10 @@ class TestLinearWork:
         from decision.screen_model import features, tokens
 
         words = [w for w, _, _ in tokens(form)]
-        buckets = [(a & model.mask, b & model.mask) for a, b in features(words)]
+        buckets = [[h & model.mask for h in row] for row in features(words, model.grams)]
         starts = range(max(1, len(words) - model.window + 1))
         return max(
-            sum(model.weights[b] for b in {b for pair in buckets[s : s + model.window] for b in pair}) for s in starts
+            sum(model.weights[b] for b in {b for row in buckets[s : s + model.window] for b in row}) for s in starts
         )
 
     @hypothesis.settings(max_examples=200, deadline=None)
