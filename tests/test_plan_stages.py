@@ -211,7 +211,7 @@ class TestStageWidget:
         assert response["ok"], response
         result, html = response["result"], response["html"]
         assert 'data-wm-stage="mvp"' in html and "Unlimited" not in html
-        assert "<dd>40 people (this stage: 1-100)</dd>" in html
+        assert "<dd>40 people</dd><dt>Users at this stage</dt><dd>1-100</dd>" in html
         assert result["reason"].replace("'", "&#x27;") in html
         assert 'name="pays" data-wm-key="pays" data-wm-type="bool" checked' in html
         for group in result["safeguards"]:

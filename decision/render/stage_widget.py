@@ -35,8 +35,8 @@ def stage_widget(result: dict[str, Any]) -> str:
         f'<p class="wm-title" tabindex="-1">{esc(s["name"])}: {esc(s["question"])}</p>'
         f'<p class="wm-reason">{esc(result["reason"])}</p>'
         f"<p>{esc(s['meaning'])}</p>"
-        f'<dl class="wm-facts"><dt>Who uses it</dt><dd>{result["users"]:,} people '
-        f"(this stage: {esc(s['users'])})</dd><dt>Typical length</dt>"
+        f'<dl class="wm-facts"><dt>Who uses it</dt><dd>{result["users"]:,} people</dd>'
+        f"<dt>Users at this stage</dt><dd>{esc(s['users'])}</dd><dt>Typical length</dt>"
         f"<dd>{esc(s['takes'])}</dd><dt>Put your effort into</dt><dd>{esc(s['focus'])}</dd>"
         f"<dt>Leave for later</dt><dd>{esc(s['skip'])}</dd></dl>"
         f'<p class="wm-subtitle">What you should have by now</p>'
