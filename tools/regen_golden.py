@@ -1,8 +1,8 @@
-"""Rewrite tests/golden/*.html from their .md beside them, after an intended change in the HTML.
+"""Rewrite tests/integrations/golden/*.html from their .md beside them, after an intended change in the HTML.
 
     python tools/regen_golden.py
 
-Then read the diff of tests/golden/ before committing: it is the review of the change.
+Then read the diff of tests/integrations/golden/ before committing: it is the review of the change.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import markdown
 
-GOLDEN = pathlib.Path(__file__).resolve().parents[1] / "tests" / "golden"
+GOLDEN = pathlib.Path(__file__).resolve().parents[1] / "tests" / "integrations" / "golden"
 # fenced_code makes the plain code fences of the mixed page real code blocks.
 EXTENSIONS = ["decision.integrations.markdown", "fenced_code"]
 

@@ -6,7 +6,7 @@ import dataclasses
 import urllib.parse
 
 import pytest
-from conftest import Build, nav_pages, page_path
+from helpers.site import Build, nav_pages, page_path
 from playwright.sync_api import Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 

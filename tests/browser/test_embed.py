@@ -17,7 +17,8 @@ from typing import Any
 
 import markdown
 import pytest
-from conftest import BUILD_ENV, LIVE_MS, PAGE_PROBE, ROOT, Build, wait_for_engine
+from helpers.browser import LIVE_MS, PAGE_PROBE, wait_for_engine
+from helpers.site import BUILD_ENV, ROOT, Build
 
 pytestmark = pytest.mark.browser
 
@@ -201,7 +202,7 @@ class TestOnAnotherOrigin:
             frame.wait_for_function("el => el.textContent !== ''", arg=status.element_handle(), timeout=LIVE_MS)
             assert status.text_content() == "Copied.", (selector, status.text_content())
             assert "/embed/" in page.evaluate("() => navigator.clipboard.readText()")
-        snippet = (pathlib.Path(__file__).resolve().parents[1] / "content" / "embed.md").read_text(encoding="utf-8")
+        snippet = (pathlib.Path(__file__).resolve().parents[2] / "content" / "embed.md").read_text(encoding="utf-8")
         assert snippet.count('allow="clipboard-write"') >= 2  # the snippet to copy, and the live one
         assert not errors, errors
 

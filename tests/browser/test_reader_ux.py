@@ -10,17 +10,8 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from conftest import (
-    LIVE_MS,
-    Build,
-    nav_pages,
-    page_path,
-    saved,
-    site_config,
-    wait_state,
-    watch,
-    widget_notes,
-)
+from helpers.browser import LIVE_MS, saved, wait_state, watch, widget_notes
+from helpers.site import Build, nav_pages, page_path, site_config
 
 from decision import api
 from decision.loading import knowledge
@@ -55,11 +46,6 @@ def widest(page: Any) -> dict[str, Any]:
           return { scroll: document.documentElement.scrollWidth, width, worst };
         }"""
     )
-
-
-@pytest.fixture(scope="module")
-def base(built_site: Build, serve) -> str:
-    return serve(built_site.site)
 
 
 @pytest.mark.browser
@@ -468,11 +454,11 @@ class TestPriceTables:
 @pytest.mark.site
 def test_a_fork_gets_its_own_feedback_links(built_site: Build, tmp_path, monkeypatch) -> None:
     """Built with another repo_url, every page's feedback and source links go to that repository."""
-    import conftest
+    from helpers import site
 
     fork = "https://github.com/someone-else/their-fork"
-    monkeypatch.setattr(conftest, "BUILD_ENV", {**conftest.BUILD_ENV, "REPO_URL": fork})
-    done = conftest.mkdocs_build(tmp_path / "site")
+    monkeypatch.setattr(site, "BUILD_ENV", {**site.BUILD_ENV, "REPO_URL": fork})
+    done = site.mkdocs_build(tmp_path / "site")
     assert done.returncode == 0, done.stdout
     for doc in nav_pages():
         html = (tmp_path / "site" / page_path(doc) / "index.html").read_text(encoding="utf-8")

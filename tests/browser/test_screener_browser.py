@@ -6,7 +6,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest import LIVE_MS, Build, wait_state, watch
+from helpers.browser import LIVE_MS, wait_state, watch
+from helpers.site import Build
 
 from decision.protocol import SCREEN_MAX_CHARS
 

@@ -12,8 +12,9 @@ import json
 from typing import Any
 
 import pytest
-from conftest import LIVE_MS, Build, runtime_file, watch
-from corpus import REQUESTS
+from helpers.browser import LIVE_MS, runtime_file, watch
+from helpers.corpus import REQUESTS
+from helpers.site import Build
 
 from decision.api import handle
 from decision.loading import knowledge

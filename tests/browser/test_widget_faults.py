@@ -18,7 +18,8 @@ import zipfile
 from typing import Any
 
 import pytest
-from conftest import BrowserLog, Build, canon, runtime_file, saved, wait_state, watch, widget_notes
+from helpers.browser import BrowserLog, canon, runtime_file, saved, wait_state, watch, widget_notes
+from helpers.site import Build
 
 import decision.api
 from decision.api import handle
@@ -61,11 +62,6 @@ def engine_says_internal() -> str:
     response = handle({"v": 1, "op": "topics"}, k=Broken())
     assert response["error"]["code"] == "internal"
     return response["error"]["message"]
-
-
-@pytest.fixture(scope="module")
-def base(built_site: Build, serve) -> str:
-    return serve(built_site.site)
 
 
 @pytest.fixture

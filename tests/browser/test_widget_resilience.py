@@ -16,7 +16,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest import ANSWER_MS, LIVE_MS, PAGE_PROBE, Build, canon, wait_for_engine, wait_state, watch, widget_notes
+from helpers.browser import ANSWER_MS, LIVE_MS, PAGE_PROBE, canon, wait_for_engine, wait_state, watch, widget_notes
+from helpers.site import Build
 
 from decision.api import MAX_STATE_CHARS
 
@@ -39,11 +40,6 @@ def slots(url: str) -> dict[str, str]:
     if not fragment.startswith("wm="):
         return {}
     return dict(part.split(".", 1) for part in fragment[3:].split("~"))
-
-
-@pytest.fixture(scope="module")
-def base(built_site: Build, serve) -> str:
-    return serve(built_site.site)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Build, watch
+from helpers.browser import watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -23,11 +23,6 @@ RUNTIME_FILES = ("worker.js", "runtime.json", "pyodide.mjs", "pyodide.asm.wasm")
 # IntersectionObserver has reported the widget's first position (a rendering frame later).
 SETTLED_JS = """() => new Promise((resolve) => setTimeout(() => requestAnimationFrame(() =>
   requestAnimationFrame(() => setTimeout(() => resolve(true), 100))), 0))"""
-
-
-@pytest.fixture(scope="module")
-def base(built_site: Build, serve) -> str:
-    return serve(built_site.site)
 
 
 @pytest.fixture

@@ -15,12 +15,11 @@ import sys
 from typing import Any
 
 import pytest
-from conftest import (
+from helpers.browser import (
     ANSWER_MS,
     LIVE_MS,
     WIDGET_PAGES,
     BrowserLog,
-    Build,
     Tour,
     canon,
     saved,
@@ -28,6 +27,7 @@ from conftest import (
     watch,
     widget_notes,
 )
+from helpers.site import Build
 
 from decision import flows
 from decision.api import MAX_STATE_CHARS, handle
@@ -110,17 +110,12 @@ def cost_cases() -> list[tuple[str, int, int, int]]:
 
 
 @pytest.fixture(scope="module")
-def root(built_site: Build, serve) -> str:
-    return serve(built_site.site)
-
-
-@pytest.fixture(scope="module")
-def tour(chromium, root: str):
+def tour(chromium, base: str):
     """A visit that starts on the guide's home page, with the Python runtime shared by all its pages."""
     context = chromium.new_context()
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=root.rstrip("/"))
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
     try:
-        yield Tour.start(context, root)
+        yield Tour.start(context, base)
     finally:
         context.close()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Build, saved, wait_state, widget_notes
+from helpers.browser import saved, wait_state, widget_notes
+from helpers.site import Build
 
 from decision import flows
 from decision.loading import knowledge

@@ -618,7 +618,7 @@ class TestAssetsWithOwnData:
         stages.write_text(
             stages.read_text(encoding="utf-8").replace("max_users = 100", "max_users = 10", 1), encoding="utf-8"
         )
-        pyodide = pathlib.Path(__file__).resolve().parents[1] / "node_modules" / "pyodide"
+        pyodide = pathlib.Path(__file__).resolve().parents[2] / "node_modules" / "pyodide"
         code, _, err = run(capsys, "assets", str(tmp_path / "site"), "--pyodide", str(pyodide), "--data", str(data))
         assert code == 0, err
         (archive,) = (tmp_path / "site" / "whatmatters" / "engine").glob("*.zip")
@@ -628,7 +628,7 @@ class TestAssetsWithOwnData:
         """Data that doesn't load stops the command with exit 2 and the loader's file and problem."""
         data = tmp_path / "data"
         data.mkdir()
-        pyodide = pathlib.Path(__file__).resolve().parents[1] / "node_modules" / "pyodide"
+        pyodide = pathlib.Path(__file__).resolve().parents[2] / "node_modules" / "pyodide"
         code, out, err = run(capsys, "assets", str(tmp_path / "site"), "--pyodide", str(pyodide), "--data", str(data))
         assert code == 2 and out == ""
         assert "can't be used" in err and "file is missing" in err and "Traceback" not in err

@@ -19,7 +19,7 @@ import pytest
 
 from decision import api
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 STRICT = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
 COMMAND = [sys.executable, "-m", "decision"]
 

@@ -147,7 +147,7 @@ class TestScreen:
     @pytest.mark.parametrize("chunk", ["ignore ", "base64 ", "A" * 59 + " ", "show ", "you are ", "\n", " \t"])
     def test_long_runs_of_near_matches(self, chunk: str) -> None:
         """The longest allowed run of half-phrases trips nothing, and answers within a hang guard (the patterns
-        stay linear; the whitespace floods of tests/test_screener.py hold each pattern to a tighter bound)."""
+        stay linear; the whitespace floods of tests/engine/test_screener.py hold each pattern to a tighter bound)."""
         text = (chunk * math.ceil(SCREEN_MAX_CHARS / len(chunk)))[:SCREEN_MAX_CHARS]
         probe = (
             "import json, sys; from decision import api; "

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers.fuzz import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,7 @@ SEED = "seed-2024"
 PRICES = K.price_sets[SEED]
 MODELS = sorted(PRICES.models)
 ALL_MODELS = [(s.id, m) for s in K.price_sets.values() for m in s.models]
-PROPERTY = settings(max_examples=int(os.environ.get("WHATMATTERS_PROPERTY_EXAMPLES", "150")), deadline=None)
+PROPERTY = settings(max_examples=examples(int(os.environ.get("WHATMATTERS_PROPERTY_EXAMPLES", "150"))), deadline=None)
 
 # The seed's "cost of 10K requests" column (500 input + 500 output tokens each), in USD:
 # facts quoted from the original guide, not asked of the engine.

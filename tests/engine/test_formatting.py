@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 
 import pytest
+from helpers.hostile import hostile_strings
 from hypothesis import given
 from hypothesis import strategies as st
-from test_gate_hostile import hostile_strings
 
 from decision.formatting import esc, requests, share
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers.pyodide import RUNNER
 
 from decision import costs
 from decision.api import handle
@@ -21,7 +22,7 @@ from decision.packing.archive import build_archive
 from decision.refresh import model_map
 from decision.refresh import prices as prices_refresh
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CURRENT = DATA_DIR / "prices" / "current.json"
 TODAY = datetime.date.today()
 TOMORROW = TODAY + datetime.timedelta(days=1)
@@ -223,7 +224,7 @@ class TestPriceOnTheDay:
         node = shutil.which("node")
         assert node, "node is not on PATH"
         proc = subprocess.run(
-            [node, str(ROOT / "tests" / "pyodide_runner.mjs"), str(archive)],
+            [node, str(RUNNER), str(archive)],
             input=json.dumps(DATED_REQUESTS),
             capture_output=True,
             text=True,

@@ -29,7 +29,7 @@ from decision.cli import commands as cli
 from decision.loading import DATA_DIR, knowledge
 from decision.refresh import prices as prices_refresh
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CURRENT = DATA_DIR / "prices" / "current.json"
 PAGE = ROOT / "content" / "ai-costs.md"
 BUDGET_BYTES = 150 * 1024

@@ -1,4 +1,4 @@
-"""A suite of realistic projects (tests/profiles.toml), each run the three ways a reader meets the plan.
+"""A suite of realistic projects (tests/engine/profiles.toml), each run the three ways a reader meets the plan.
 
 Every profile is a project an engineer might bring to the guide, with the signals it would know
 and, for every topic, basic and safeguard, the verdict an experienced engineer would give and

@@ -13,7 +13,7 @@ from decision import api
 from decision.loading import knowledge
 
 K = knowledge()
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def section(page: str, heading: str) -> str:

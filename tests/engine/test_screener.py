@@ -14,8 +14,8 @@ from decision.loading import knowledge
 from decision.protocol import SCREEN_MAX_CHARS
 from decision.screener import screen_form
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "screener_corpus.toml"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "engine" / "screener_corpus.toml"
 K = knowledge()
 PATTERNS = K.ai.patterns
 # CPython screens the longest message against one pattern in well under a tenth of this.
@@ -29,7 +29,7 @@ def screen(text: str) -> dict[str, Any]:
 
 
 def corpus() -> list[tuple[str, str, str]]:
-    """(label, source, text) for every message in tests/screener_corpus.toml."""
+    """(label, source, text) for every message in tests/engine/screener_corpus.toml."""
     groups = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["group"]
     return [(g["label"], g["source"], text) for g in groups for text in g["texts"]]
 
@@ -179,6 +179,7 @@ class TestSpeed:
         assert result["suspicious"]
 
 
+@pytest.mark.pyodide
 class TestSpeedInPyodide:
     def test_floods_are_quick_in_pyodide(self, tmp_path: pathlib.Path, gate_figure) -> None:
         """The same floods screened by the engine inside Pyodide (as the browser's worker runs it) take well under 2 s each.
@@ -189,7 +190,7 @@ class TestSpeedInPyodide:
         import json
         import subprocess
 
-        from test_pyodide import RUNNER, _node
+        from helpers.pyodide import RUNNER, node
 
         from decision.packing.archive import build_archive
 
@@ -203,7 +204,7 @@ class TestSpeedInPyodide:
         def seconds(requests: list[dict[str, Any]]) -> float:
             started = time.perf_counter()
             done = subprocess.run(
-                [_node(), str(RUNNER), str(archive)],
+                [node(), str(RUNNER), str(archive)],
                 input=json.dumps(requests),
                 capture_output=True,
                 text=True,

@@ -12,7 +12,7 @@ import pytest
 from decision.knowledge import Condition
 from decision.loading import knowledge
 
-PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "decision"
+PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "decision"
 MAX_LINES = 400
 
 

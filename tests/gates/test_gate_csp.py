@@ -14,7 +14,8 @@ import types
 import urllib.parse
 
 import pytest
-from conftest import PAGE_PROBE, ROOT, Build, mkdocs_build, nav_pages, page_path, site_config, wait_for_engine
+from helpers.browser import PAGE_PROBE, wait_for_engine
+from helpers.site import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 from decision.publishing import csp
 

@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, Build
+from helpers.site import ROOT, Build
 
 BASELINE = ROOT / ".secrets.baseline"
 EXCLUDED_PATHS = "^(node_modules|assets/pyodide|bench/screener-data)/"

@@ -23,8 +23,9 @@ import subprocess
 import urllib.parse
 
 import pytest
-from conftest import ROOT, Build, runtime_file, site_config
-from corpus import GOOD
+from helpers.browser import runtime_file
+from helpers.corpus import GOOD
+from helpers.site import ROOT, Build, site_config
 
 from decision.api import handle
 

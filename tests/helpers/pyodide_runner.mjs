@@ -1,6 +1,6 @@
 // Answer a JSON array of engine requests with the engine running inside Pyodide (Node).
 //
-//   node tests/pyodide_runner.mjs ARCHIVE.zip [STDLIB.zip] < requests.json > responses.json
+//   node tests/helpers/pyodide_runner.mjs ARCHIVE.zip [STDLIB.zip] < requests.json > responses.json
 //
 // The archive is the one `decision.packing.archive.build_archive` makes, unpacked the way the
 // browser's worker does it; with STDLIB.zip, Pyodide starts the way the worker does too, on that
@@ -23,7 +23,7 @@ function fail(message) {
 async function main() {
   const archivePath = process.argv[2];
   if (!archivePath) {
-    fail("usage: node tests/pyodide_runner.mjs ARCHIVE.zip < requests.json > responses.json");
+    fail("usage: node tests/helpers/pyodide_runner.mjs ARCHIVE.zip < requests.json > responses.json");
   }
 
   let archive;
@@ -54,7 +54,7 @@ async function main() {
   const options = {};
   const stdlibPath = process.argv[3];
   if (stdlibPath) {
-    const lock = JSON.parse(readFileSync(new URL("../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
+    const lock = JSON.parse(readFileSync(new URL("../../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
     options.stdLibURL = stdlibPath;
     options.lockFileContents = { info: lock.info, packages: {} };
   }

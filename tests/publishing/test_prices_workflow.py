@@ -10,9 +10,9 @@ import sys
 from typing import Any
 
 import yaml
-from test_pages import actionlint
+from helpers.actionlint import actionlint
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "prices.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
 
@@ -65,7 +65,7 @@ class TestPricesWorkflow:
         runs = run_lines(data)
         assert "pip install --upgrade genai-prices litellm" in runs and "tools/price_pins.py" in runs
         assert "whatmatters prices refresh" in runs
-        assert "tests/test_prices.py" in runs and "tests/test_price_days.py" in runs
+        assert "tests/engine/test_prices.py" in runs and "tests/engine/test_price_days.py" in runs
         (job,) = data["jobs"].values()
         names = [s.get("uses", s.get("run", "")) for s in job["steps"]]
         last = job["steps"][-1]

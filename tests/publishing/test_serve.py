@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import BUILD_ENV, ROOT, site_config
+from helpers.site import BUILD_ENV, ROOT, site_config
 
 pytestmark = pytest.mark.site
 

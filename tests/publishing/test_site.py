@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
-from conftest import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
+from helpers.site import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 from decision import api
 from decision.loading import knowledge, load

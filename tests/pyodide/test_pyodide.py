@@ -1,6 +1,6 @@
 """The engine archive, and the engine running from it inside Pyodide under Node.
 
-`tests/pyodide_runner.mjs` unpacks the archive the way the browser's worker does and answers
+`tests/helpers/pyodide_runner.mjs` unpacks the archive the way the browser's worker does and answers
 the whole request corpus, on exactly the runtime files the site ships (`write_runtime`: the
 trimmed stdlib and the engine, both byte-compiled for Pyodide); every answer must equal
 CPython's, HTML included. A second run on Pyodide's full, source stdlib traces every stdlib
@@ -16,14 +16,14 @@ import json
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
 from typing import Any
 
 import pytest
-from corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
+from helpers.corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
+from helpers.pyodide import PYODIDE_PACKAGE, RUNNER, node
 
 import decision
 from decision import api
@@ -35,23 +35,11 @@ from decision.table_registry import TABLES
 
 pytestmark = pytest.mark.pyodide
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-RUNNER = ROOT / "tests" / "pyodide_runner.mjs"
-PYODIDE_PACKAGE = ROOT / "node_modules" / "pyodide" / "package.json"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGE_DIR = pathlib.Path(decision.__file__).resolve().parent
 
 # Everything the runner is sent: the corpus, then valid JSON that is not an object.
 SENT: list[Any] = [*REQUESTS, *NOT_OBJECTS]
-
-
-def _node() -> str:
-    """The node executable; fails (never skips) when the JavaScript side is not installed."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not on PATH: install Node.js 20 or newer, then run `npm ci` in the project root.")
-    if not PYODIDE_PACKAGE.is_file():
-        pytest.fail(f"{PYODIDE_PACKAGE.parent} is missing: run `npm ci` in the project root.")
-    return node
 
 
 def _cpython(request: Any) -> Any:
@@ -85,7 +73,7 @@ class Shipped:
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Shipped:
     """The engine archive and the standard library exactly as the site ships them (`write_runtime`)."""
-    _node()
+    node()
     home = tmp_path_factory.mktemp("assets")
     manifest = write_runtime(home, PYODIDE_PACKAGE.parent, with_static=False)
     where = home / "whatmatters"
@@ -94,7 +82,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Shipped:
 
 def _run(*args: pathlib.Path) -> Run:
     proc = subprocess.run(
-        [_node(), str(RUNNER), *map(str, args)],
+        [node(), str(RUNNER), *map(str, args)],
         input=json.dumps(SENT, allow_nan=False),
         capture_output=True,
         text=True,
@@ -323,7 +311,7 @@ class TestRunner:
         """Given a missing archive, the runner exits non-zero and names the file."""
         missing = tmp_path / "nothing.zip"
         proc = subprocess.run(
-            [_node(), str(RUNNER), str(missing)], input="[]", capture_output=True, text=True, cwd=ROOT, timeout=60
+            [node(), str(RUNNER), str(missing)], input="[]", capture_output=True, text=True, cwd=ROOT, timeout=60
         )
         assert proc.returncode != 0
         assert "runner: error: cannot read the engine archive" in proc.stderr and str(missing) in proc.stderr
@@ -332,7 +320,7 @@ class TestRunner:
     def test_fails_clearly_on_input_that_is_not_a_list(self, archive: pathlib.Path) -> None:
         """Given stdin that is not a JSON array, the runner exits non-zero and says so."""
         proc = subprocess.run(
-            [_node(), str(RUNNER), str(archive)], input='{"v": 1}', capture_output=True, text=True, cwd=ROOT, timeout=60
+            [node(), str(RUNNER), str(archive)], input='{"v": 1}', capture_output=True, text=True, cwd=ROOT, timeout=60
         )
         assert proc.returncode != 0
         assert "runner: error: stdin should hold a JSON array" in proc.stderr
