@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.server import static_server
 from helpers.site import Build, mkdocs_build

@@ -6,9 +6,10 @@ import dataclasses
 import urllib.parse
 
 import pytest
-from helpers.site import Build, nav_pages, page_path
 from playwright.sync_api import Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from helpers.site import Build, nav_pages, page_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import markdown
 import pytest
+
 from helpers.browser import LIVE_MS, PAGE_PROBE, wait_for_engine
 from helpers.site import BUILD_ENV, ROOT, Build
 

@@ -10,11 +10,11 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from helpers.browser import LIVE_MS, saved, wait_state, watch, widget_notes
-from helpers.site import Build, nav_pages, page_path, site_config
 
 from decision import api
 from decision.loading import knowledge
+from helpers.browser import LIVE_MS, saved, wait_state, watch, widget_notes
+from helpers.site import Build, nav_pages, page_path, site_config
 
 K = knowledge()
 REPO = site_config()["repo_url"].rstrip("/")

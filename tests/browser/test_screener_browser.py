@@ -6,10 +6,10 @@ import time
 from typing import Any
 
 import pytest
-from helpers.browser import LIVE_MS, wait_state, watch
-from helpers.site import Build
 
 from decision.protocol import SCREEN_MAX_CHARS
+from helpers.browser import LIVE_MS, wait_state, watch
+from helpers.site import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from helpers.browser import WIDGET_PAGES, Tour, wait_state, watch
 from helpers.site import ROOT, Build
 from helpers.widget_steps import PALETTES, first_step, palette, to_result, widget_ids

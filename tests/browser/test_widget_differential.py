@@ -12,12 +12,12 @@ import json
 from typing import Any
 
 import pytest
-from helpers.browser import LIVE_MS, runtime_file, watch
-from helpers.corpus import REQUESTS
-from helpers.site import Build
 
 from decision.api import handle
 from decision.loading import knowledge
+from helpers.browser import LIVE_MS, runtime_file, watch
+from helpers.corpus import REQUESTS
+from helpers.site import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -18,12 +18,12 @@ import zipfile
 from typing import Any
 
 import pytest
-from helpers.browser import BrowserLog, canon, runtime_file, saved, wait_state, watch, widget_notes
-from helpers.site import Build
 
 import decision.api
 from decision.api import handle
 from decision.packing.assets import PYODIDE_FILES
+from helpers.browser import BrowserLog, canon, runtime_file, saved, wait_state, watch, widget_notes
+from helpers.site import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -16,10 +16,10 @@ import time
 from typing import Any
 
 import pytest
-from helpers.browser import ANSWER_MS, LIVE_MS, PAGE_PROBE, canon, wait_for_engine, wait_state, watch, widget_notes
-from helpers.site import Build
 
 from decision.api import MAX_STATE_CHARS
+from helpers.browser import ANSWER_MS, LIVE_MS, PAGE_PROBE, canon, wait_for_engine, wait_state, watch, widget_notes
+from helpers.site import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from helpers.browser import watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]

@@ -15,6 +15,11 @@ import sys
 from typing import Any
 
 import pytest
+
+from decision import flows
+from decision.api import MAX_STATE_CHARS, handle
+from decision.formatting import money
+from decision.loading import knowledge
 from helpers.browser import (
     ANSWER_MS,
     LIVE_MS,
@@ -28,11 +33,6 @@ from helpers.browser import (
     widget_notes,
 )
 from helpers.site import Build
-
-from decision import flows
-from decision.api import MAX_STATE_CHARS, handle
-from decision.formatting import money
-from decision.loading import knowledge
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

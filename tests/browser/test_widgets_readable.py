@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.browser import saved, wait_state, widget_notes
-from helpers.site import Build
 
 from decision import flows
 from decision.loading import knowledge
+from helpers.browser import saved, wait_state, widget_notes
+from helpers.site import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -13,12 +13,12 @@ import os
 from typing import Any
 
 import pytest
-from helpers.api_requests import GOOD, SEED, assert_error, check_response, good, json_like, near_good, op_shaped
-from helpers.fuzz import examples
 from hypothesis import HealthCheck, given, settings
 
 from decision import api
 from decision.loading import knowledge
+from helpers.api_requests import GOOD, SEED, assert_error, check_response, good, json_like, near_good, op_shaped
+from helpers.fuzz import examples
 
 K = knowledge()
 FUZZ = settings(

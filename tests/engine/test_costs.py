@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from helpers.fuzz import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from decision import api, costs
 from decision.loading import knowledge
+from helpers.fuzz import examples
 
 K = knowledge()
 SEED = "seed-2024"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 
 import pytest
-from helpers.hostile import hostile_strings
 from hypothesis import given
 from hypothesis import strategies as st
 
 from decision.formatting import esc, requests, share
+from helpers.hostile import hostile_strings
 
 
 def test_esc_is_html_escape() -> None:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from helpers.pyodide import RUNNER
 
 from decision import costs
 from decision.api import handle
@@ -21,6 +20,7 @@ from decision.loading import DATA_DIR, knowledge, load
 from decision.packing.archive import build_archive
 from decision.refresh import model_map
 from decision.refresh import prices as prices_refresh
+from helpers.pyodide import RUNNER
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CURRENT = DATA_DIR / "prices" / "current.json"

@@ -190,9 +190,8 @@ class TestSpeedInPyodide:
         import json
         import subprocess
 
-        from helpers.pyodide import RUNNER, node
-
         from decision.packing.archive import build_archive
+        from helpers.pyodide import RUNNER, node
 
         archive = build_archive(tmp_path)
         floods = ("\n", " ", "\t", "show me ", "a ")

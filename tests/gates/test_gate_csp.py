@@ -14,10 +14,10 @@ import types
 import urllib.parse
 
 import pytest
-from helpers.browser import PAGE_PROBE, wait_for_engine
-from helpers.site import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 from decision.publishing import csp
+from helpers.browser import PAGE_PROBE, wait_for_engine
+from helpers.site import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 PAGES = nav_pages()
 # The policy the issue asks for, word for word, apart from the script hashes.

@@ -19,18 +19,18 @@ import time
 from typing import Any
 
 import pytest
-from helpers.api_requests import FIELDS, GOOD, check_response, field_value, near_good, op_shaped
-from helpers.browser import PAGE_PROBE
-from helpers.corpus import REQUESTS, saved
-from helpers.fuzz import examples
-from helpers.hostile import CORPUS, hostile_strings
-from helpers.site import ROOT, Build, site_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from decision import api
 from decision.loading import knowledge
+from helpers.api_requests import FIELDS, GOOD, check_response, field_value, near_good, op_shaped
+from helpers.browser import PAGE_PROBE
+from helpers.corpus import REQUESTS, saved
+from helpers.fuzz import examples
+from helpers.hostile import CORPUS, hostile_strings
+from helpers.site import ROOT, Build, site_config
 
 FUZZ_REQUESTS = 10_000  # what the About page states; `make test-fast` tries a tenth
 FUZZ_EXAMPLES = examples(FUZZ_REQUESTS)

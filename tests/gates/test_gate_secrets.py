@@ -25,6 +25,7 @@ import subprocess
 import sys
 
 import pytest
+
 from helpers.site import ROOT, Build
 
 BASELINE = ROOT / ".secrets.baseline"

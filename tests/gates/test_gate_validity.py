@@ -23,11 +23,11 @@ import subprocess
 import urllib.parse
 
 import pytest
+
+from decision.api import handle
 from helpers.browser import runtime_file
 from helpers.corpus import GOOD
 from helpers.site import ROOT, Build, site_config
-
-from decision.api import handle
 
 HTML_VALIDATE = ROOT / "node_modules" / ".bin" / "html-validate"
 CONFIG = ROOT / ".htmlvalidate.json"

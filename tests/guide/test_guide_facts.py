@@ -9,9 +9,9 @@ import tomllib
 from typing import Any, ClassVar
 
 import pytest
-from helpers.site import nav_pages, site_config
 
 from decision import api
+from helpers.site import nav_pages, site_config
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers.site import nav_pages
 
 from decision import api
+from helpers.site import nav_pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"

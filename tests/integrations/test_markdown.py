@@ -9,11 +9,11 @@ import sys
 
 import markdown
 import pytest
-from helpers.site import ROOT, mkdocs_build
 
 from decision.integrations.markdown import FenceError
 from decision.loading import knowledge
 from decision.table_registry import TABLES
+from helpers.site import ROOT, mkdocs_build
 
 sys.path.insert(0, str(ROOT / "tools"))
 import regen_golden

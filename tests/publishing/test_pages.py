@@ -24,12 +24,12 @@ from typing import Any, ClassVar
 
 import pytest
 import yaml
-from helpers.actionlint import actionlint
-from helpers.browser import Tour, wait_state, widget_notes
-from helpers.site import BUILD_ENV, CONFIG, ROOT, Build
 
 from decision.publishing import pages as publish
 from decision.publishing import size_report
+from helpers.actionlint import actionlint
+from helpers.browser import Tour, wait_state, widget_notes
+from helpers.site import BUILD_ENV, CONFIG, ROOT, Build
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import yaml
+
 from helpers.actionlint import actionlint
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+
 from helpers.site import BUILD_ENV, ROOT, site_config
 
 pytestmark = pytest.mark.site

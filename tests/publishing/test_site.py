@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
-from helpers.site import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 from decision import api
 from decision.loading import knowledge, load
+from helpers.site import ROOT, Build, mkdocs_build, nav_pages, page_path, site_config
 
 pytestmark = pytest.mark.site
 

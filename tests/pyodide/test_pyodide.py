@@ -22,8 +22,6 @@ import zipfile
 from typing import Any
 
 import pytest
-from helpers.corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
-from helpers.pyodide import PYODIDE_PACKAGE, RUNNER, node
 
 import decision
 from decision import api
@@ -32,6 +30,8 @@ from decision.packing.archive import build_archive, integrity
 from decision.packing.assets import write_runtime
 from decision.packing.stdlib import KEEP
 from decision.table_registry import TABLES
+from helpers.corpus import BAD, GOOD, NOT_OBJECTS, REQUESTS
+from helpers.pyodide import PYODIDE_PACKAGE, RUNNER, node
 
 pytestmark = pytest.mark.pyodide
 
