@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, watch
 from helpers.server import static_server
 from helpers.site import Build, mkdocs_build
 
@@ -55,6 +55,18 @@ def chromium():  # -> playwright.sync_api.Browser
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def fresh(chromium, base: str):
+    """A new context (empty cache, clipboard allowed), watched, and its page and log, for one test."""
+    context = chromium.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    log = watch(context, base)
+    try:
+        yield context, context.new_page(), log
+    finally:
+        context.close()
 
 
 # --- the security and validity gates: each prints one figure at the end of the run ---------

@@ -22,7 +22,7 @@ import pytest
 import decision.api
 from decision.api import handle
 from decision.packing.assets import PYODIDE_FILES
-from helpers.browser import BrowserLog, canon, runtime_file, saved, wait_state, watch, widget_notes
+from helpers.browser import BrowserLog, canon, runtime_file, saved, wait_state, widget_notes
 from helpers.site import Build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
@@ -65,15 +65,10 @@ def engine_says_internal() -> str:
 
 
 @pytest.fixture
-def visit(chromium, base: str):
+def visit(fresh):
     """A fresh context for one fault: its page and its log."""
-    context = chromium.new_context()
-    log = watch(context, base)
-    page = context.new_page()
-    try:
-        yield page, log
-    finally:
-        context.close()
+    _context, page, log = fresh
+    return page, log
 
 
 def _static_with_note(page: Any, log: BrowserLog, cause: str, state: str, note: str) -> list[Any]:

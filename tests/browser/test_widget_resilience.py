@@ -42,18 +42,6 @@ def slots(url: str) -> dict[str, str]:
     return dict(part.split(".", 1) for part in fragment[3:].split("~"))
 
 
-@pytest.fixture
-def fresh(chromium, base: str):
-    """A new context (empty cache, clipboard allowed) and its page and log, for one test."""
-    context = chromium.new_context()
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
-    log = watch(context, base)
-    try:
-        yield context, context.new_page(), log
-    finally:
-        context.close()
-
-
 def type_text(page: Any, element_id: str, text: str, shared: bool = True) -> None:
     """Put `text` in the widget's text field and wait until the engine has answered it.
 
