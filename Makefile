@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test setup clean screenshots bench screener-eval screener-speed
+.PHONY: serve build test test-fast setup clean screenshots bench screener-eval screener-speed
 
 serve: setup  ## build the site and serve it on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -17,6 +17,9 @@ build: setup  ## write the site to site/ and print what it weighs (SITE_URL=... 
 
 test: setup  ## the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: setup  ## engine, data, extension and CLI in under 3 minutes: no browser, no Pyodide, no site build, a tenth of the fuzzing
+	WHATMATTERS_FUZZ_SCALE=0.1 $(BIN)/python -m pytest -q -m "not browser and not pyodide and not site"
 
 bench: setup  ## our widgets against PyScript, markdown-exec and a bare Pyodide worker: one table, written to bench/RESULTS.md
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

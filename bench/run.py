@@ -55,7 +55,7 @@ def engine_node(
     archive: pathlib.Path, stdlib: pathlib.Path, work: pathlib.Path, site: pathlib.Path
 ) -> dict[str, list[dict[str, float]]]:
     sys.path.insert(0, str(ROOT / "tests"))
-    import corpus
+    from helpers import corpus
 
     requests = work / "requests.json"
     requests.write_text(json.dumps(corpus.REQUESTS + corpus.NOT_OBJECTS), encoding="utf-8")

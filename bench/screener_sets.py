@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "screener-data"
-CORPUS = ROOT / "tests" / "screener_corpus.toml"
+CORPUS = ROOT / "tests" / "engine" / "screener_corpus.toml"
 
 DEVELOPMENT = "development"
 HELD_OUT = "held-out"

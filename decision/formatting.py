@@ -11,7 +11,7 @@ from typing import Any
 
 # What `html.escape(text, quote=True)` replaces, `&` first. Importing `html` would also import
 # `html.entities`, 97 KB of bytecode the browser would fetch for a table only `unescape` reads
-# (tests/test_formatting.py checks that the two agree).
+# (tests/engine/test_formatting.py checks that the two agree).
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"))
 
 

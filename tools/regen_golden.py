@@ -2,9 +2,9 @@
 
     python tools/regen_golden.py
 
-Two kinds live under tests/golden/:
-- `*.md` beside `*.html`: a Markdown page and the HTML the `whatmatters` extension makes of it.
-- `cli/*.txt`: the terminal sessions the CLI page (content/cli.md) shows. Each `$ whatmatters ...`
+Two kinds:
+- tests/integrations/golden/: `*.md` beside `*.html`: a Markdown page and the HTML the `whatmatters` extension makes of it.
+- tests/cli/golden/*.txt: the terminal sessions the CLI page (content/cli.md) shows. Each `$ whatmatters ...`
   line is run again in-process and the lines under it replaced by what it prints; `$ echo $?`
   prints the status of the command before it. To add a sample, write a file holding only its
   `$` lines and run this script.
@@ -20,8 +20,9 @@ import sys
 
 import markdown
 
-GOLDEN = pathlib.Path(__file__).resolve().parents[1] / "tests" / "golden"
-CLI_GOLDEN = GOLDEN / "cli"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "integrations" / "golden"
+CLI_GOLDEN = ROOT / "tests" / "cli" / "golden"
 PROMPT = "$ "
 # fenced_code makes the plain code fences of the mixed page real code blocks.
 EXTENSIONS = ["whatmatters", "fenced_code"]

@@ -21,17 +21,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 # The browser tests' own ways of building, serving and moving the widgets on.
-from conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WIDGET_PAGES,
-    mkdocs_build,
-    nav_pages,
-    page_path,
-    static_server,
-    wait_state,
-)
-from test_widget_axe import first_step, palette, to_result, widget_ids  # noqa: E402
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, WIDGET_PAGES, wait_state  # noqa: E402
+from helpers.server import static_server  # noqa: E402
+from helpers.site import mkdocs_build, nav_pages, page_path  # noqa: E402
+from helpers.widget_steps import first_step, palette, to_result, widget_ids  # noqa: E402
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 STATES = ("static", "loading", "live", "result", "invalid")

@@ -32,7 +32,7 @@ import zipfile
 
 SCRIPT = pathlib.Path(__file__).with_name("pycompile.mjs")
 # The stdlib without docstrings and asserts (Python's -OO): 0.24 MB less to download, the same answers
-# (tests/test_pyodide.py). The engine keeps both, so it runs exactly as it does on CPython.
+# (tests/pyodide/test_pyodide.py). The engine keeps both, so it runs exactly as it does on CPython.
 STDLIB_OPTIMIZE = 2
 ENGINE_OPTIMIZE = 0
 # Line tables: "full" keeps every line and column; "def" gives each instruction the line of its

@@ -2,7 +2,7 @@
 
 Pyodide's `python_stdlib.zip` is 2.5 MB; the engine, Pyodide's own start-up and
 `unpackArchive` read 133 of its files (traced inside Pyodide by `bench/engine_node.mjs --trace`
-or `tests/pyodide_runner.mjs` while answering the whole differential corpus; the modules
+or `tests/helpers/pyodide_runner.mjs` while answering the whole differential corpus; the modules
 Python has frozen into its binary, such as os, io, site and importlib's bootstrap, name a file
 in the zip but never read it, so they are left out). Pyodide's own start reads 125 of them
 (asyncio for its event loop, ast and tokenize to run code, shutil and zipfile for packages,
@@ -29,7 +29,7 @@ from .archive import FIXED_DATE  # one date for both zips
 from .bytecode import STDLIB_LINES, STDLIB_OPTIMIZE, compiled_zip
 
 # Names inside python_stdlib.zip; regenerate with `make bench` (bench/trace.json) after the engine
-# starts importing another stdlib module (tests/test_pyodide.py fails until then).
+# starts importing another stdlib module (tests/pyodide/test_pyodide.py fails until then).
 KEEP = (
     "__future__.py",
     "_colorize.py",

@@ -24,10 +24,10 @@ import regen_golden  # noqa: E402
 
 PAGE = ROOT / "content" / "cli.md"
 SESSIONS = sorted(regen_golden.CLI_GOLDEN.glob("*.txt"))
-SNIPPET = re.compile(r'--8<-- "cli/([^"/]+)"')
+SNIPPET = re.compile(r'--8<-- "([^"/]+)"')
 CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```$", re.M | re.S)
 CODE = re.compile(r'<pre><code class="language-console">(.*?)</code></pre>', re.S)
-REGEN = "run `python tools/regen_golden.py` and review the diff of tests/golden/cli/"
+REGEN = "run `python tools/regen_golden.py` and review the diff of tests/cli/golden/"
 
 
 def page() -> str:
@@ -86,7 +86,7 @@ class TestThePage:
             assert SNIPPET.fullmatch(block.strip()), block
 
     def test_every_golden_sample_is_shown_once(self) -> None:
-        """The page includes each file of tests/golden/cli/ exactly once, and no file that isn't there."""
+        """The page includes each file of tests/cli/golden/ exactly once, and no file that isn't there."""
         assert sorted(SNIPPET.findall(page())) == [p.name for p in SESSIONS]
 
     def test_the_site_shows_the_real_output(self, monkeypatch: pytest.MonkeyPatch) -> None:
