@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", "site/", ".venv/", "tests/*.mjs", "bench/", "tools/"] },
+  { ignores: ["node_modules/", "site/", ".venv/", "bench/", "tools/"] },
   js.configs.recommended,
   {
     files: ["overrides/assets/whatmatters/*.js"],
@@ -18,7 +18,12 @@ export default [
     languageOptions: { sourceType: "script", globals: { ...globals.browser } },
   },
   {
-    files: ["tests/js/**/*.mjs", "decision/**/*.mjs"],
+    files: ["tests/js/**/*.mjs", "tests/helpers/*.mjs", "decision/**/*.mjs"],
     languageOptions: { sourceType: "module", globals: { ...globals.node } },
+  },
+  {
+    // The tests' page probes: expressions Playwright evaluates in the page.
+    files: ["tests/helpers/js/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
   },
 ];

@@ -149,9 +149,9 @@ class TestTheHook:
         assert f"custom_dir: {overrides}" in config
         config_file = tmp_path / "mkdocs.yml"  # its relative paths made absolute: it lives outside the project
         config_file.write_text(
-            config.replace("docs_dir: content", f"docs_dir: {ROOT / 'content'}").replace(
-                "- hooks/", f"- {ROOT / 'hooks'}/"
-            ),
+            config.replace("docs_dir: content", f"docs_dir: {ROOT / 'content'}")
+            .replace("- hooks/", f"- {ROOT / 'hooks'}/")
+            .replace("!relative $config_dir/", f"{ROOT}/"),
             encoding="utf-8",
         )
         (tmp_path / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)

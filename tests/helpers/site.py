@@ -9,7 +9,8 @@ import subprocess
 import sys
 from typing import Any
 
-from mkdocs.utils.yaml import yaml_load
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "mkdocs.yml"
@@ -29,9 +30,9 @@ build(config)
 
 
 def site_config() -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it (its YAML tags included)."""
+    """mkdocs.yml as MkDocs reads it (its YAML tags included, `!relative` against mkdocs.yml's folder)."""
     with CONFIG.open(encoding="utf-8") as f:
-        return yaml_load(f)
+        return yaml_load(f, get_yaml_loader(config=MkDocsConfig(config_file_path=str(CONFIG))))
 
 
 def nav_pages(nav: Any = None) -> list[str]:

@@ -40,7 +40,7 @@ from decision.packing import archive
 from decision.table_registry import TABLES
 
 EXTENSION = "whatmatters"
-CONTRIBUTING = pathlib.Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
+CONTRIBUTING = pathlib.Path(__file__).resolve().parents[2] / "CONTRIBUTING.md"
 BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
 TITLE = re.compile(r'title="([^"]+)"')
 MAKE_TARGETS = ("make build", "make test")
