@@ -248,7 +248,7 @@ class TestOutput:
         (folder,) = home.glob("scripts.*")
         assert files["worker.js"].read_text(encoding="utf-8") == scripts.worker_script(build, folder.name)
         assert files["widget.js"].read_text(encoding="utf-8") == scripts.widget_script(
-            build, folder.name, files["worker.js"].name, files["runtime.json"].name
+            build, folder.name, files["worker.js"].name, files["runtime.json"].name, [p.name for p in folder.iterdir()]
         )
         marks = set()
         for page in built_site.site.rglob("*.html"):

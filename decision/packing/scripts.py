@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import pathlib
 import shutil
+from collections.abc import Iterable
 
 # The folder of the hand-written modules, and the two each generated script imports.
 SCRIPTS_DIR = "scripts"
@@ -36,13 +37,20 @@ def _url(name: str) -> str:
     return f"new URL({json.dumps(name)}, import.meta.url)"
 
 
-def widget_script(build: str, scripts: str, worker: str, manifest: str) -> str:
+def widget_script(build: str, scripts: str, worker: str, manifest: str, modules: Iterable[str] = ()) -> str:
     """The page's module script: start the widgets with this release's build id, worker and manifest.
 
-    `scripts` is the modules' folder and `worker`, `manifest` the files' names, all next to the script.
+    `scripts` is the modules' folder and `worker`, `manifest` the files' names, all next to the
+    script. Each of `modules` (the folder's files; the worker's is skipped) is imported here too,
+    so the browser asks for the whole graph at once instead of one level of imports at a time.
     """
+    early = "".join(
+        f"import {json.dumps(f'./{scripts}/{name}')};\n"
+        for name in sorted(modules)
+        if name not in (PAGE_MODULE, WORKER_MODULE)
+    )
     return (
-        f"{_NOTICE}import {{ start }} from {json.dumps(f'./{scripts}/{PAGE_MODULE}')};\n\n"
+        f"{_NOTICE}{early}import {{ start }} from {json.dumps(f'./{scripts}/{PAGE_MODULE}')};\n\n"
         f"start({{ build: {json.dumps(build)}, worker: {_url(worker)}, manifest: {_url(manifest)} }});\n"
     )
 
@@ -70,8 +78,9 @@ def copy_modules(source: pathlib.Path, dest: pathlib.Path) -> None:
 
 
 def write_dev_scripts(home: pathlib.Path) -> None:
-    """widget.js and worker.js for a site that is not published: plain names, build "dev"."""
+    """widget.js and worker.js for a site that is not published, beside its `scripts/`: plain names, build "dev"."""
+    modules = [p.name for p in module_files(home / SCRIPTS_DIR)]
     (home / "widget.js").write_text(
-        widget_script(DEV_BUILD, SCRIPTS_DIR, "worker.js", "runtime.json"), encoding="utf-8"
+        widget_script(DEV_BUILD, SCRIPTS_DIR, "worker.js", "runtime.json", modules), encoding="utf-8"
     )
     (home / "worker.js").write_text(worker_script(DEV_BUILD, SCRIPTS_DIR), encoding="utf-8")

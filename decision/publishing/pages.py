@@ -124,7 +124,8 @@ def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
     # Written whole, with this release's data: the worker first, since the widget script names it.
     texts["worker.js"] = worker_script(build, scripts)
     names["worker.js"] = hashed_name("worker.js", texts["worker.js"].encode("utf-8"))
-    texts["widget.js"] = widget_script(build, scripts, names["worker.js"], names["runtime.json"])
+    modules = [p.name for p in module_files(folder)]
+    texts["widget.js"] = widget_script(build, scripts, names["worker.js"], names["runtime.json"], modules)
     names["widget.js"] = hashed_name("widget.js", texts["widget.js"].encode("utf-8"))
 
     for stale in home.iterdir():  # an earlier build's hashed files (mkdocs serve rebuilds in place)

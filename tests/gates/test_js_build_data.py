@@ -80,7 +80,9 @@ class TestGeneratedScripts:
     def test_an_unpublished_site_gets_the_dev_scripts(self, assets_out: pathlib.Path) -> None:
         """Plain names and build "dev": exactly what the generator writes, naming files that are there."""
         widget = (assets_out / "widget.js").read_text("utf-8")
-        assert widget == scripts.widget_script("dev", scripts.SCRIPTS_DIR, "worker.js", "runtime.json")
+        assert widget == scripts.widget_script(
+            "dev", scripts.SCRIPTS_DIR, "worker.js", "runtime.json", [p.name for p in SCRIPTS_SOURCE.glob("*.js")]
+        )
         assert (assets_out / "worker.js").read_text("utf-8") == scripts.worker_script("dev", scripts.SCRIPTS_DIR)
         assert (assets_out / "runtime.json").is_file() and (assets_out / "whatmatters.css").is_file()
 
@@ -97,7 +99,11 @@ class TestGeneratedScripts:
         scripts.write_dev_scripts(tmp_path)
         published = {
             "widget.0123456789ab.js": scripts.widget_script(
-                "build-0123456789ab", "scripts.0123456789ab", "worker.0123456789ab.js", "runtime.0123456789ab.json"
+                "build-0123456789ab",
+                "scripts.0123456789ab",
+                "worker.0123456789ab.js",
+                "runtime.0123456789ab.json",
+                [p.name for p in SCRIPTS_SOURCE.glob("*.js")],
             ),
             "worker.0123456789ab.js": scripts.worker_script("build-0123456789ab", "scripts.0123456789ab"),
         }
