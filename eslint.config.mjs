@@ -6,11 +6,11 @@ export default [
   { ignores: ["node_modules/", "site/", ".venv/", "bench/", "tools/"] },
   js.configs.recommended,
   {
-    files: ["overrides/assets/whatmatters/*.js"],
+    files: ["overrides/assets/whatmatters/**/*.js"],
     languageOptions: { sourceType: "module", globals: { ...globals.browser } },
   },
   {
-    files: ["overrides/assets/whatmatters/worker.js"],
+    files: ["overrides/assets/whatmatters/scripts/serve.js"],
     languageOptions: { globals: { ...globals.worker } },
   },
   {

@@ -1,8 +1,9 @@
 """MkDocs hook: ready the built site for a host with a ten-minute cache (GitHub Pages).
 
 Thin on purpose: the work is `decision.publishing.pages.publish`, which gives our runtime files
-content-hashed names, stamps one build id into the widget script, the worker, the manifest
-and every widget, and writes robots.txt for `site_url`. `python -m decision.publishing.pages
+content-hashed names (the widget modules in a folder named by their hash), writes the widget
+script and the worker anew with one build id, gives it to the manifest and every widget, and
+writes robots.txt for `site_url`. `python -m decision.publishing.pages
 SITE_DIR SITE_URL` does the same for a site built by another tool. Runs after
 hooks/whatmatters.py (which writes the runtime) and before hooks/csp.py.
 """

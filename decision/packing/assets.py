@@ -3,7 +3,8 @@
 `write_runtime(dest, pyodide_dir)` lays out, under `dest`:
 
     pyodide/            the three core files of the pinned npm `pyodide` package the browser fetches
-    whatmatters/        widget.js, worker.js, whatmatters.css (with_static=True)
+    whatmatters/        widget.js, worker.js: two generated modules that start the hand-written ones (.scripts)
+      scripts/          the hand-written modules, as they are, and whatmatters.css (with_static=True)
       engine/           whatmatters-<version>-<hash>.zip, fetched with Subresource Integrity
       stdlib/           stdlib-<hash>.zip: Python's stdlib trimmed to what the engine imports (.stdlib)
                         (both hold .pyc compiled for Pyodide's Python at build time, .bytecode)
@@ -24,13 +25,15 @@ from .. import __version__
 from ..loading import load
 from .archive import PACKAGE_DIR, build_archive, integrity
 from .bytecode import BytecodeError
+from .scripts import SCRIPTS_DIR, copy_modules, write_dev_scripts
 from .stdlib import minimal_lock, write_trimmed_stdlib
 
 # What the browser fetches from the core; the full stdlib and lock file are only read here: the
 # worker gets a stdlib trimmed to what the engine imports and a lock without packages (.stdlib).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 SOURCE_FILES = ("python_stdlib.zip", "pyodide-lock.json")
-STATIC_FILES = ("widget.js", "worker.js", "whatmatters.css")
+# Copied as they are next to the scripts folder (with_static=True); the theme copies them for our own site.
+STATIC_FILES = ("whatmatters.css",)
 # Where a site's pages find the runtime, from the site's root: write_runtime is given the
 # site's `assets/` folder and fills its `pyodide/` and `whatmatters/` (every other module imports these).
 SITE_ASSETS = pathlib.PurePosixPath("assets")
@@ -43,9 +46,9 @@ class AssetsError(Exception):
 
 
 def static_dir() -> pathlib.Path:
-    """widget.js and friends: inside the wheel as decision/_static, in a checkout under overrides/."""
+    """The widget modules and styles: inside the wheel as decision/_static, in a checkout under overrides/."""
     for candidate in (PACKAGE_DIR / "_static", PACKAGE_DIR.parent / "overrides" / RUNTIME_DIR):
-        if (candidate / "widget.js").is_file():
+        if (candidate / SCRIPTS_DIR / "page.js").is_file():
             return candidate
     raise AssetsError("the widget scripts are missing from this installation of whatmatters")
 
@@ -98,6 +101,9 @@ def write_runtime(
     if with_static:
         for name in STATIC_FILES:
             shutil.copyfile(static_dir() / name, home / name)
+        copy_modules(static_dir() / SCRIPTS_DIR, home / SCRIPTS_DIR)
+    # The two scripts pages and the worker load are generated, never copied: build "dev" until published.
+    write_dev_scripts(home)
     manifest: dict[str, Any] = {
         "version": __version__,
         "engine": {"url": f"engine/{archive.name}", "integrity": integrity(archive), "bytes": archive.stat().st_size},

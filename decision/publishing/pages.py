@@ -4,12 +4,23 @@ GitHub Pages sends every file with `Cache-Control: max-age=600`, so for ten minu
 release a reader can hold new HTML with an old script, or an old worker with a new engine.
 `publish(site_dir, site_url)` closes that gap after the build:
 
-- `stamp_runtime` gives our runtime files (widget.js, worker.js, whatmatters.css,
-  runtime.json) names that carry a hash of their content, and writes one build id into the
-  widget script, the worker, the manifest and every widget on every page. The engine archive
-  already carries its hash. At run time the widget script, the worker and the manifest
-  compare build ids; a mismatch shows "a new version is out, reload" and leaves the static
-  widget in place.
+- `stamp_runtime` gives our runtime files names that carry a hash of their content and one
+  build id to the widget script, the worker, the manifest and every widget on every page. The
+  engine archive already carries its hash. At run time the widget script, the worker and the
+  manifest compare build ids; a mismatch shows "a new version is out, reload" and leaves the
+  static widget in place.
+
+  No script is edited to do it. The hand-written ES modules are copied unedited into
+  `scripts.<hash>/`, a folder named by the hash of their content: their relative imports keep
+  working, and a module that changes changes the folder's name, so no reader mixes a cached
+  module of one release with another's (Pages caches every file for ten minutes). What they
+  need from the build reaches them as data: `widget.<hash>.js` and `worker.<hash>.js` are
+  small modules written whole by decision/packing/scripts.py, which import `start` or `serve`
+  from that folder and call it with this release's build id, worker and manifest. Each release's
+  pair carries its own build id, so a page, worker or manifest of another release is still told
+  apart (a stub that names a file of the previous release gets a 404 and says "reload").
+  Chosen over a generated JSON the scripts fetch: no extra request before the widgets can start,
+  and the build id arrives with the very file whose release it names.
 - the pages' references to those files follow the new names;
 - `robots.txt` names the sitemap at `site_url`;
 - Material's palette stylesheet loses its "no transitions while the colours switch" rule
@@ -32,19 +43,19 @@ import hashlib
 import json
 import pathlib
 import re
+import shutil
 import sys
 import urllib.parse
 
 from ..packing.assets import RUNTIME_DIR
+from ..packing.scripts import SCRIPTS_DIR, module_files, widget_script, worker_script
 
-# Our files that change between releases and that others refer to by name, in the order they
-# are renamed: each one's new name is written into the files named after it.
+# Our files that change between releases and that pages or scripts refer to by name.
 HASHED = ("worker.js", "runtime.json", "widget.js", "whatmatters.css")
-# The line widget.js and worker.js carry for the build to fill in; "dev" means unstamped.
-BUILD_LINE = re.compile(r'^const BUILD = "[^"\n]*";$', re.M)
-# How widget.js names the worker and the manifest: relative to itself.
-_RELATIVE = 'new URL("{name}", import.meta.url)'
+# The two of them the build writes itself (decision/packing/scripts.py) with the release's data.
+GENERATED = ("widget.js", "worker.js")
 _HASHED_NAME = re.compile(r"^(?P<stem>[\w-]+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.\w+)$")
+_SCRIPTS_FOLDER = re.compile(rf"^{SCRIPTS_DIR}\.[0-9a-f]{{12}}$")
 _WIDGET_TAG = re.compile(r"(<[a-z]+\b[^>]*?\sdata-wm-widget=\"[^\"]*\")")
 _BUILD_ATTR = re.compile(r'\sdata-wm-build="[^"]*"')
 
@@ -70,58 +81,62 @@ def plain_name(name: str) -> str:
     return f"{match['stem']}{match['suffix']}" if match else name
 
 
-def _stamp(text: str, build: str, name: str) -> str:
-    stamped, count = BUILD_LINE.subn(f'const BUILD = "{build}";', text)
-    if count != 1:
-        raise PublishError(f'{name} must hold exactly one line `const BUILD = "dev";` for the build id (found {count})')
-    return stamped
-
-
-def _point(text: str, name: str, new_name: str) -> str:
-    old = _RELATIVE.format(name=name)
-    if text.count(old) != 1:
-        raise PublishError(f"widget.js must name {name} exactly once as {old} (found {text.count(old)})")
-    return text.replace(old, _RELATIVE.format(name=new_name))
+def folder_hash(folder: pathlib.Path) -> str:
+    """The hash of a folder of modules: of every file's name and content, in name order."""
+    digest = hashlib.sha256()
+    for path in module_files(folder):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
-    """Stamp one build id into the runtime under `home` and give its files hashed names.
+    """Give the runtime under `home` one build id and names that carry their content's hash.
 
-    `home` holds widget.js, worker.js, whatmatters.css and runtime.json as the build wrote
-    them. Returns {"build": id, "widget.js": "widget.<hash>.js", ...}; the plain files are gone.
+    `home` holds the modules' folder `scripts/`, whatmatters.css and runtime.json as the build
+    wrote them (and the dev widget.js and worker.js, which are replaced). Returns {"build": id,
+    "scripts": "scripts.<hash>", "widget.js": "widget.<hash>.js", ...}; the plain files are gone.
     """
     home = pathlib.Path(home)
+    folder = home / SCRIPTS_DIR
+    if not module_files(folder):
+        raise PublishError(f"the widget modules ({SCRIPTS_DIR}/*.js) are missing from {home}")
     sources = {}
     for name in HASHED:
+        if name in GENERATED:
+            continue
         if not (home / name).is_file():
             raise PublishError(f"{name} is missing from {home}")
         sources[name] = (home / name).read_bytes()
-    digest = hashlib.sha256()
+    scripts = f"{SCRIPTS_DIR}.{folder_hash(folder)}"
+    digest = hashlib.sha256(scripts.encode() + b"\0")
     for name in sorted(sources):
         digest.update(name.encode() + b"\0" + sources[name] + b"\0")
     # A word before the digest: a bare run of hex reads as a secret to scanners such as detect-secrets.
     build = "build-" + digest.hexdigest()[:12]
 
     texts = {name: data.decode("utf-8") for name, data in sources.items()}
-    texts["worker.js"] = _stamp(texts["worker.js"], build, "worker.js")
     manifest = json.loads(texts["runtime.json"])
     manifest["build"] = build
     texts["runtime.json"] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    names: dict[str, str] = {"build": build}
-    for name in HASHED:  # the worker and the manifest first: widget.js names both
-        if name == "widget.js":
-            text = _stamp(texts[name], build, name)
-            for referenced in ("worker.js", "runtime.json"):
-                text = _point(text, referenced, names[referenced])
-            texts[name] = text
+    names: dict[str, str] = {"build": build, "scripts": scripts}
+    for name in ("runtime.json", "whatmatters.css"):
         names[name] = hashed_name(name, texts[name].encode("utf-8"))
+    # Written whole, with this release's data: the worker first, since the widget script names it.
+    texts["worker.js"] = worker_script(build, scripts)
+    names["worker.js"] = hashed_name("worker.js", texts["worker.js"].encode("utf-8"))
+    modules = [p.name for p in module_files(folder)]
+    texts["widget.js"] = widget_script(build, scripts, names["worker.js"], names["runtime.json"], modules)
+    names["widget.js"] = hashed_name("widget.js", texts["widget.js"].encode("utf-8"))
 
     for stale in home.iterdir():  # an earlier build's hashed files (mkdocs serve rebuilds in place)
         if stale.is_file() and _HASHED_NAME.match(stale.name) and plain_name(stale.name) in HASHED:
             stale.unlink()
+        elif stale.is_dir() and _SCRIPTS_FOLDER.match(stale.name):
+            shutil.rmtree(stale)
+    folder.rename(home / scripts)
     for name in HASHED:
         (home / names[name]).write_text(texts[name], encoding="utf-8")
-        (home / name).unlink()
+        (home / name).unlink(missing_ok=True)
     return names
 
 

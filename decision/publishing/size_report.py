@@ -4,7 +4,7 @@ GitHub Pages gzips text (and WebAssembly) as it sends it, allows a 1 GB site and
 under 100 GB a month of traffic. `report(site_dir)` measures the site the way Pages sends
 it: every file's size, and the gzip bytes of everything a reader who has never visited
 downloads to open a page with widgets and bring them to life (the page, the theme's CSS
-and JS, the search index, the sitemap (instant navigation), the widget script, the worker, the manifest, the Pyodide core and
+and JS, the search index, the sitemap (instant navigation), the widget script and the modules it imports, the worker and its modules, the manifest, the Pyodide core and
 the engine archive). Only the Pyodide core may be over 1 MB (1,048,576 bytes); `check`
 names any other file that is.
 
@@ -35,6 +35,8 @@ _TAG = re.compile(r"<(script|link)\b([^>]*)>", re.I)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 _RELATIVE = re.compile(r"""new URL\(\s*["']([^"']+)["']\s*,\s*import\.meta\.url\s*\)""")
+# A module's static imports (`import { x } from "./y.js";`, `export { x } from "./y.js";`), one a line.
+_IMPORT = re.compile(r"""^(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"']+)["']""", re.M)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +71,22 @@ def _resolve(page: str, url: str) -> str | None:
     return posixpath.normpath(posixpath.join(posixpath.dirname(page), url))
 
 
+def modules(site_dir: pathlib.Path, script: str) -> list[str]:
+    """The modules `script` imports, and theirs, as paths from the site root (the script itself not)."""
+    found: list[str] = []
+    todo = [script]
+    while todo:
+        current = todo.pop(0)
+        if not (site_dir / current).is_file():
+            continue
+        for url in _IMPORT.findall((site_dir / current).read_text(encoding="utf-8")):
+            path = _resolve(current, url)
+            if path and path != script and path not in found:
+                found.append(path)
+                todo.append(path)
+    return found
+
+
 def first_visit(site_dir: str | pathlib.Path, page: str) -> list[str]:
     """The files a reader with an empty cache downloads to read `page` (a path such as `ai/index.html`)
     and bring its widgets to life, as paths from the site root, in the order they are found."""
@@ -101,8 +119,14 @@ def first_visit(site_dir: str | pathlib.Path, page: str) -> list[str]:
     if "data-wm-widget" in html:
         widget = next((p for p in found if p.startswith(f"{RUNTIME_DIR}/") and p.endswith(".js")), None)
         if widget:
-            for url in _RELATIVE.findall((site_dir / widget).read_text(encoding="utf-8")):
-                add(_resolve(widget, url))
+            named = [
+                _resolve(widget, url) for url in _RELATIVE.findall((site_dir / widget).read_text(encoding="utf-8"))
+            ]
+            for script in [widget, *named]:  # the widget script's modules, the worker and its modules, the manifest
+                add(script)
+                if script and script.endswith(".js"):
+                    for module in modules(site_dir, script):
+                        add(module)
         manifest_path = next((p for p in found if p.startswith(f"{RUNTIME_DIR}/") and p.endswith(".json")), None)
         if manifest_path:
             manifest = json.loads((site_dir / manifest_path).read_text(encoding="utf-8"))

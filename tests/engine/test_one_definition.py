@@ -66,7 +66,7 @@ class TestTheRuntimeFolder:
 
     def test_the_theme_and_the_wheel_carry_it_at_that_path(self) -> None:
         """MkDocs copies overrides/<RUNTIME_DIR> into the site as is, and the wheel packs that same folder."""
-        assert (ROOT / "overrides" / assets.RUNTIME_DIR / "widget.js").is_file()
+        assert (ROOT / "overrides" / assets.RUNTIME_DIR / "scripts" / "page.js").is_file()
         pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
         shipped = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
         assert shipped == {f"overrides/{assets.RUNTIME_DIR}": "decision/_static"}

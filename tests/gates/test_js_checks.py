@@ -7,13 +7,18 @@ import pathlib
 import shutil
 import subprocess
 
-import pytest
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = ROOT / "node_modules" / ".bin"
 SCRIPTS = ROOT / "overrides" / "assets" / "whatmatters"
-# Every script a site ships: the page's scripts, the worker, the embed page's and the embed loader.
-SHIPPED = [*sorted(SCRIPTS.glob("*.js")), ROOT / "decision" / "integrations" / "embed.js"]
+# Every hand-written script a site ships: the widgets' modules (the page's and the worker's), the
+# embed page's script and the embed loader. The two generated scripts are checked in test_js_build_data.
+SHIPPED = [
+    *sorted(SCRIPTS.glob("*.js")),
+    *sorted(SCRIPTS.glob("scripts/*.js")),
+    ROOT / "decision" / "integrations" / "embed.js",
+]
+# No script file over this many lines (#23).
+MAX_LINES = 400
 
 
 def run(*args: str | pathlib.Path) -> subprocess.CompletedProcess[str]:
@@ -66,13 +71,23 @@ class TestLint:
         assert done.returncode == 1 and "no-undef" in done.stdout
 
 
+class TestSize:
+    def test_no_script_is_over_400_lines(self) -> None:
+        """Every shipped script and every JS unit test is at most MAX_LINES lines."""
+        files = [*SHIPPED, *sorted((ROOT / "tests" / "js").glob("*.mjs"))]
+        assert {
+            p.relative_to(ROOT).as_posix(): n
+            for p in files
+            if (n := len(p.read_text("utf-8").splitlines())) > MAX_LINES
+        } == {}
+
+
 class TestUnits:
     def test_node_unit_tests_pass(self) -> None:
         """`node --test tests/js/` passes (the pure helpers' unit tests, run by Node 20 without a browser)."""
         node = shutil.which("node")
         assert node, "node is not on PATH"
         tests = sorted((ROOT / "tests" / "js").glob("*.test.mjs"))
-        if not tests:
-            pytest.skip("no JS unit tests yet")
+        assert tests, "no JS unit tests in tests/js/"
         done = run(node, "--test", *tests)
         assert done.returncode == 0, done.stdout + done.stderr

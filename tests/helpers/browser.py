@@ -29,7 +29,7 @@ def script(name: str) -> str:
     return "".join(lines)
 
 
-WIDGET_JS = ROOT / "overrides" / "assets" / "whatmatters" / "widget.js"
+WIDGET_JS = ROOT / "overrides" / "assets" / "whatmatters" / "scripts" / "notes.js"
 # The pages that carry widgets, each with the id of one of its widgets.
 WIDGET_PAGES = {"later/": "wm-flow-caching", "decide/": "wm-plan", "stages/": "wm-stage", "ai/": "wm-cost"}
 # Long enough for a cold Pyodide start on a busy two-core machine.
@@ -37,8 +37,8 @@ LIVE_MS = 45_000
 
 
 def widget_notes() -> dict[str, str]:
-    """The sentences widget.js shows readers (its NOTES table), read from the script itself."""
-    block = re.search(r"const NOTES = \{(.*?)\n\};", WIDGET_JS.read_text(encoding="utf-8"), re.S)
+    """The sentences the widgets show readers (the NOTES table of scripts/notes.js), read from the script itself."""
+    block = re.search(r"export const NOTES = \{(.*?)\n\};", WIDGET_JS.read_text(encoding="utf-8"), re.S)
     assert block, f"no NOTES table in {WIDGET_JS}"
     return dict(re.findall(r'(\w+): "([^"]*)"', block.group(1)))
 

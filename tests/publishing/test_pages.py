@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 
+from decision.packing import scripts
 from decision.publishing import pages as publish
 from decision.publishing import size_report
 from helpers.actionlint import actionlint
@@ -170,6 +171,13 @@ class TestOutput:
         ]
         for name in names:
             assert name.split(".")[1] == publish.content_hash((home / name).read_bytes()), name
+        # The modules, unedited, in a folder named by their hash: no other folder of scripts.
+        (folder,) = (p for p in home.iterdir() if p.is_dir() and p.name.startswith("scripts"))
+        assert folder.name == f"scripts.{publish.folder_hash(folder)}"
+        source = ROOT / "overrides" / "assets" / "whatmatters" / "scripts"
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+            p.name: p.read_bytes() for p in source.glob("*.js")
+        }
         (engine,) = (home / "engine").iterdir()
         assert re.fullmatch(r"whatmatters-[\w.]+-[0-9a-f]{12}\.zip", engine.name)
 
@@ -220,13 +228,17 @@ class TestOutput:
                 assert target.is_file(), f"{page.relative_to(site)} names {ref}"
 
     def test_one_build_id_everywhere(self, built_site: Build) -> None:
-        """The widget script, the worker, the manifest and every widget name the same build."""
+        """The widget script, the worker, the manifest and every widget name the same build; the two scripts
+        are exactly what the build generates for it, importing the modules' folder of this release."""
         home = built_site.site / "assets" / "whatmatters"
-        files = {publish.plain_name(p.name): p.read_text(encoding="utf-8") for p in home.iterdir() if p.is_file()}
-        build = json.loads(files["runtime.json"])["build"]
+        files = {publish.plain_name(p.name): p for p in home.iterdir() if p.is_file()}
+        build = json.loads(files["runtime.json"].read_text(encoding="utf-8"))["build"]
         assert re.fullmatch(r"build-[0-9a-f]{12}", build)
-        for name in ("widget.js", "worker.js"):
-            assert re.findall(r'^const BUILD = "([^"]*)";$', files[name], re.M) == [build], name
+        (folder,) = home.glob("scripts.*")
+        assert files["worker.js"].read_text(encoding="utf-8") == scripts.worker_script(build, folder.name)
+        assert files["widget.js"].read_text(encoding="utf-8") == scripts.widget_script(
+            build, folder.name, files["worker.js"].name, files["runtime.json"].name, [p.name for p in folder.iterdir()]
+        )
         marks = set()
         for page in built_site.site.rglob("*.html"):
             text = page.read_text(encoding="utf-8")
@@ -583,7 +595,8 @@ class TestServedLikePages:
 def previous_release(site: pathlib.Path, tmp: pathlib.Path) -> dict[str, str]:
     """The runtime files a release before this one would have had: same sources, another build id.
 
-    Made by the build's own stamping, from the plain sources with one changed byte of CSS.
+    Made by the build's own stamping, from the plain sources (the modules as they are) with one changed
+    byte of CSS: the same modules' folder, another build id in the widget script and the worker.
     """
     home = site / "assets" / "whatmatters"
     manifest = json.loads(next(home.glob("runtime.*.json")).read_text(encoding="utf-8"))
@@ -591,8 +604,7 @@ def previous_release(site: pathlib.Path, tmp: pathlib.Path) -> dict[str, str]:
     source = ROOT / "overrides" / "assets" / "whatmatters"
     old = tmp / "old"
     old.mkdir()
-    for name in ("widget.js", "worker.js"):
-        shutil.copyfile(source / name, old / name)
+    shutil.copytree(source / scripts.SCRIPTS_DIR, old / scripts.SCRIPTS_DIR)  # the modules, as the theme copies them
     (old / "whatmatters.css").write_text((source / "whatmatters.css").read_text(encoding="utf-8") + "\n/* N-1 */\n")
     (old / "runtime.json").write_text(json.dumps(manifest), encoding="utf-8")
     names = publish.stamp_runtime(old)

@@ -1,5 +1,6 @@
 // @ts-check
-// What Matters When: the one worker behind every widget of a visit.
+// What Matters When: the one worker behind every widget of a visit. `serve` is what the
+// generated worker script calls, with its release's build id.
 // It loads Pyodide and the engine once, then answers requests with decision.api.handle.
 // Messages in:  {type: "init", manifest: URL}  |  {type: "ask", id, request}
 // Messages out: {type: "progress", loaded, total} | {type: "alive"} (a step done without bytes)
@@ -7,8 +8,9 @@
 //               {type: "response", id, response}
 
 let handle = null;
-// The release this worker belongs to, written in by the site build ("dev" when unstamped).
-const BUILD = "dev";
+// The release this worker belongs to, handed over by the generated worker script ("dev" outside a
+// published site).
+let BUILD = "dev";
 // The page, this worker or the manifest belong to different releases: the page says "reload".
 class Stale extends Error {}
 const realFetch = self.fetch.bind(self);
@@ -121,31 +123,38 @@ const onReadersDay = (request) =>
   request && typeof request === "object" && !("date" in request) ? { ...request, date: readersDay() } : request;
 const failed = (error) => self.postMessage({ type: "failed", detail: String((error && error.stack) || error) });
 
-// Pyodide fetches some files in promises nobody awaits; if one of those fails while
-// starting, loadPyodide never settles, so the failure is reported from here instead.
-self.addEventListener("unhandledrejection", (event) => {
-  if (!starting) return;
-  event.preventDefault();
-  startFailed(event.reason);
-});
+/**
+ * Answer the page's messages, as the worker of build `build`.
+ * @param {{build: string}} release
+ */
+export function serve({ build }) {
+  BUILD = build;
+  // Pyodide fetches some files in promises nobody awaits; if one of those fails while
+  // starting, loadPyodide never settles, so the failure is reported from here instead.
+  self.addEventListener("unhandledrejection", (event) => {
+    if (!starting) return;
+    event.preventDefault();
+    startFailed(event.reason);
+  });
 
-self.onmessage = async (event) => {
-  const message = event.data;
-  if (message.type === "init") {
-    starting = true;
-    try {
-      await init(message.manifest, message.build);
-      if (starting) self.postMessage({ type: "ready" });
-      starting = false;
-    } catch (error) {
-      await startFailed(error);
+  self.onmessage = async (event) => {
+    const message = event.data;
+    if (message.type === "init") {
+      starting = true;
+      try {
+        await init(message.manifest, message.build);
+        if (starting) self.postMessage({ type: "ready" });
+        starting = false;
+      } catch (error) {
+        await startFailed(error);
+      }
+    } else if (message.type === "ask") {
+      try {
+        const response = JSON.parse(handle(JSON.stringify(onReadersDay(message.request))));
+        self.postMessage({ type: "response", id: message.id, response });
+      } catch (error) {
+        failed(error);
+      }
     }
-  } else if (message.type === "ask") {
-    try {
-      const response = JSON.parse(handle(JSON.stringify(onReadersDay(message.request))));
-      self.postMessage({ type: "response", id: message.id, response });
-    } catch (error) {
-      failed(error);
-    }
-  }
-};
+  };
+}
