@@ -26,10 +26,10 @@ def _report_link(result: dict[str, Any]) -> str:
     )
     title = "Screener: a false alarm" if flagged else "Screener: a missed attack"
     return (
-        # The script gives the link its address, and with it target and rel: HTML allows no
-        # target on a link without an address, and the address needs the site's repository.
-        f'<p class="wm-report" hidden><a data-wm-issue-title="{esc(title)}" data-wm-issue-body="{esc(body)}">'
-        "Report a miss</a>: if this answer is wrong, this opens a new issue on the "
+        # The script makes this a link once it knows the site's repository: an address-less
+        # <a> would be a link search engines can't follow, and HTML allows it no target.
+        f'<p class="wm-report" hidden><span data-wm-issue-title="{esc(title)}" data-wm-issue-body="{esc(body)}">'
+        "Report a miss</span>: if this answer is wrong, this opens a new issue on the "
         "project's repository with your message filled in. You can edit it there, and nothing is sent "
         "until you submit it yourself.</p>"
     )

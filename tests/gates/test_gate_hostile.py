@@ -82,6 +82,7 @@ def vocabulary(built_site: Build) -> dict[str, list[str]]:
         if response["ok"] and response.get("html"):
             reader.feed(response["html"])
     reader.feed('<button type="button" class="wm-load">')  # widget.js's Save-Data offer
+    reader.feed("<a data-wm-issue-title data-wm-issue-body>")  # the screener's report link, made from its <span>
     # widget.js's field errors and out-of-date marks, and the static tree's "opened last" counter.
     reader.feed(
         '<span class="wm-field-error" id="e"></span><input aria-invalid="true" aria-describedby="e" '

@@ -14,11 +14,16 @@
     else if (now.type === "checkbox") flag("checked", now.checked);
     else if (now.tagName === "INPUT") field.setAttribute("value", now.value);
   });
-  // widget.js turns the screener's report note into a link to the repository's issue form
+  // links.js turns the screener's report note into a link to the repository's issue form
   // once the page names a repository: the same note either way, as the engine wrote it.
+  // (The link is made from the engine's <span>: turned back, with the same two data attributes.)
   copy.querySelectorAll("a[data-wm-issue-title]").forEach((link) => {
-    ["href", "target", "rel"].forEach((name) => link.removeAttribute(name));
+    const span = document.createElement("span");
+    span.dataset.wmIssueTitle = link.dataset.wmIssueTitle;
+    span.dataset.wmIssueBody = link.dataset.wmIssueBody;
+    span.textContent = link.textContent;
     link.closest(".wm-report")?.setAttribute("hidden", "");
+    link.replaceWith(span);
   });
   // Material's focus-visible polyfill marks what the keyboard focused (and leaves class=""
   // behind on blur): not part of a widget's state.

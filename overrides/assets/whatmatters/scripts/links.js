@@ -29,14 +29,20 @@ export function linkIssues(root) {
     return;
   }
   if (base.protocol !== "https:") return;
-  const links = /** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll("a[data-wm-issue-title]"));
-  for (const link of links) {
+  // The static HTML holds a <span> with the issue's text (no address yet); it becomes the link.
+  const spans = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("span[data-wm-issue-title]"));
+  for (const span of spans) {
+    const link = document.createElement("a");
+    link.dataset.wmIssueTitle = span.dataset.wmIssueTitle || "";
+    link.dataset.wmIssueBody = span.dataset.wmIssueBody || "";
+    link.textContent = span.textContent;
     const url = new URL(base);
     url.searchParams.set("title", link.dataset.wmIssueTitle);
-    url.searchParams.set("body", link.dataset.wmIssueBody || "");
+    url.searchParams.set("body", link.dataset.wmIssueBody);
     link.href = url.href;
     link.target = "_blank";
     link.rel = "noopener";
+    span.replaceWith(link);
     link.closest(".wm-report")?.removeAttribute("hidden");
   }
 }
