@@ -1,11 +1,14 @@
-"""The engine tests' shared fixture: the pinned genai-prices, for the price tests that compare with it."""
+"""The engine tests' shared fixtures: the pinned genai-prices (price tests) and a copy of the data (loader tests)."""
 
 from __future__ import annotations
 
+import pathlib
+import shutil
 from typing import Any
 
 import pytest
 
+from decision.loading import DATA_DIR
 from helpers.prices import committed
 
 
@@ -21,3 +24,11 @@ def genai_prices() -> Any:
             f"{version}: install the pinned version (pip install -e '.[test]')"
         )
     return genai_prices
+
+
+@pytest.fixture
+def data(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A private copy of decision/data/ that a test may break."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
