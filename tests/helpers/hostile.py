@@ -16,3 +16,6 @@ def hostile_strings(path: pathlib.Path = CORPUS) -> list[str]:
             continue
         out.append(json.loads(line[5:]) if line.startswith("json:") else line)
     return out
+
+
+HOSTILE = hostile_strings()

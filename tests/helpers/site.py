@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 from typing import Any
@@ -81,3 +82,9 @@ def mkdocs_build(
         timeout=120,
         check=False,
     )
+
+
+def copy_site(site: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
+    """A copy of a built site without the Pyodide runtime (no page links to it)."""
+    shutil.copytree(site, dest, ignore=lambda folder, names: ["pyodide"] if folder.endswith("assets") else [])
+    return dest
