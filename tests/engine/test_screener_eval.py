@@ -130,6 +130,14 @@ class TestFigures:
         assert "Far more of the instructions hidden" in AI_PAGE.read_text(encoding="utf-8")
         assert 1 - figures["indirect"]["recall"] >= 2 * (1 - figures["direct"]["recall"])
 
+    def test_page_says_whether_false_alarms_meet_the_goal(self) -> None:
+        """The page says the screener flags more look-alikes than the 2% goal exactly when the figures say so."""
+        row = tomllib.loads(FIGURES.read_text(encoding="utf-8"))["all"]
+        page = AI_PAGE.read_text(encoding="utf-8")
+        assert "our goal of two in a hundred" in page
+        says_over = "flags more of those than our goal of two in a hundred" in page
+        assert says_over == (row["false_alarms"] / row["harmless"] > 0.02)
+
     def test_figures_table_without_figures_is_a_clear_error(self, tmp_path: pathlib.Path) -> None:
         """A site's own data without the figures file gets a sentence, not a traceback."""
         import shutil
