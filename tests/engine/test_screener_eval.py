@@ -58,6 +58,46 @@ class TestSplit:
             assert (folder / "LICENSE").stat().st_size > 500, folder.name
             assert "sha256 `" in source and "Licence: " in source, folder.name
 
+    def test_vendored_notinject_files_match_their_digests(self) -> None:
+        """Each file SOURCE.md lists with a sha256 (NotInject came from GitHub by hand) is byte for byte that file."""
+        import hashlib
+        import re
+
+        folder = ROOT / "bench" / "screener-data" / "notinject"
+        listed = re.findall(r"- `([^`]+)` sha256 `([0-9a-f]{64})`", (folder / "SOURCE.md").read_text(encoding="utf-8"))
+        assert len(listed) == 3
+        for name, digest in listed:
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+    def test_notinject_is_held_out_whole_and_harmless(self, samples: list[screener_sets.Sample]) -> None:
+        """All 339 NotInject prompts are held-out harmless messages typed by a user, and NOTES declares the set."""
+        rows = [s for s in samples if s.set == "notinject"]
+        assert len(rows) == 339
+        assert {(s.split, s.attack, s.kind) for s in rows} == {(screener_sets.HELD_OUT, False, "direct")}
+        assert "notinject" in screener_sets.ADDED_AFTER_CANDIDATES
+
+    def test_false_alarms_are_pooled_with_and_without_later_sets(self) -> None:
+        """The false-alarm table counts held-out harmless messages only, per set, pooled, and without the later sets."""
+        sample = screener_sets.Sample
+        items = [
+            sample("bastioncorpus", False, "direct", "en", "a"),
+            sample("bastioncorpus", False, "indirect", "en", "b flag"),
+            sample("bastioncorpus", True, "direct", "en", "c flag"),
+            sample("notinject", False, "direct", "en", "d flag"),
+            sample("notinject", False, "direct", "en", "e"),
+            sample("notinject", False, "direct", "en", "f"),
+            sample("spikee", False, "direct", "en", "g flag"),
+        ]
+        rows = dict(screener_eval.false_alarms(items, lambda text: "flag" in text))
+        got = {name: (c.fp, c.harmless) for name, c in rows.items()}
+        assert got == {
+            "bastioncorpus": (1, 2),
+            "notinject": (1, 3),
+            "all held-out harmless": (2, 5),
+            "without notinject": (1, 2),
+        }
+        assert "| all held-out harmless | 5 | 2 | 40.0% |" in screener_eval.false_alarm_table(list(rows.items()))
+
     def test_training_never_reads_a_held_out_message(self, samples: list[screener_sets.Sample]) -> None:
         """The model's training examples share no text with the held-out sets."""
         import screener_train
@@ -89,6 +129,14 @@ class TestFigures:
         figures = tomllib.loads(FIGURES.read_text(encoding="utf-8"))
         assert "Far more of the instructions hidden" in AI_PAGE.read_text(encoding="utf-8")
         assert 1 - figures["indirect"]["recall"] >= 2 * (1 - figures["direct"]["recall"])
+
+    def test_page_says_whether_false_alarms_meet_the_goal(self) -> None:
+        """The page says the screener flags more look-alikes than the 2% goal exactly when the figures say so."""
+        row = tomllib.loads(FIGURES.read_text(encoding="utf-8"))["all"]
+        page = AI_PAGE.read_text(encoding="utf-8")
+        assert "our goal of two in a hundred" in page
+        says_over = "flags more of those than our goal of two in a hundred" in page
+        assert says_over == (row["false_alarms"] / row["harmless"] > 0.02)
 
     def test_figures_table_without_figures_is_a_clear_error(self, tmp_path: pathlib.Path) -> None:
         """A site's own data without the figures file gets a sentence, not a traceback."""
