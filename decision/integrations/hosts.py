@@ -9,6 +9,7 @@ unless the page is being rendered by it. Build-time code.
 
 from __future__ import annotations
 
+import json
 import logging
 import pathlib
 from dataclasses import dataclass
@@ -102,3 +103,24 @@ def _error_type(bases: tuple[type[Exception], ...]) -> type[Exception]:
     if bases not in _TYPES:
         _TYPES[bases] = type("WhatMattersFenceError", bases, {"__module__": __name__})
     return _TYPES[bases]
+
+
+_hinted: set[pathlib.Path] = set()
+
+
+def watch_hint(md: Markdown, data_dir: str) -> None:
+    """Zensical reuses a page's HTML until the page, the config or a file under `watch` changes,
+    so a data folder it doesn't watch leaves pages answering from the old data. Say so, once."""
+    if not data_dir or host_of(md).tool != "zensical":
+        return
+    config = getattr(md.preprocessors["rendering_context"], "config", None) or {}
+    folder = pathlib.Path(data_dir).resolve()
+    watched = [pathlib.Path(path) for path, _ in config.get("watched_files", [])]
+    if folder in _hinted or any(path.is_relative_to(folder) for path in watched):
+        return
+    _hinted.add(folder)
+    LOG.warning(
+        "whatmatters: add watch = [%s] to zensical.toml, or pages keep answering from the old data after %s changes",
+        json.dumps(data_dir),
+        folder,
+    )

@@ -37,7 +37,7 @@ from ..knowledge import Knowledge
 from ..loading import knowledge, load
 from ..protocol import VERSION
 from ..table_registry import TABLES
-from .hosts import fail, host_of, message
+from .hosts import fail, host_of, message, watch_hint
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*whatmatters[ \t]*$")
 QUOTED_FENCE = re.compile(r"^[ \t]*>[ \t>]*(`{3,}|~{3,})[ \t]*whatmatters[ \t]*$")
@@ -241,6 +241,7 @@ class WhatMattersExtension(Extension):
             if host_of(md).tool != "zensical":  # elsewhere the tool stops on it with one line
                 raise
             data_error = f"the site's data can't be used: {exc}"
+        watch_hint(md, data_dir)
         md.registerExtension(self)
         self.md = md
         if k is not None:
