@@ -23,6 +23,8 @@ FenceError that names the line and the problem.
 
 from __future__ import annotations
 
+import hashlib
+import pathlib
 import re
 import weakref
 from typing import Any
@@ -34,7 +36,7 @@ from .. import api, render
 from ..errors import DataError, FenceError
 from ..formatting import esc
 from ..knowledge import Knowledge
-from ..loading import knowledge, load
+from ..loading import DATA_DIR, knowledge, load
 from ..protocol import VERSION
 from ..table_registry import TABLES
 from .hosts import fail, host_of, message, watch_hint
@@ -278,9 +280,7 @@ def _custom_fence_line(md: Markdown, source: str) -> int | None:
     return hits[nth] if nth < len(hits) else (hits[0] if hits else None)
 
 
-def fence_format(
-    source: str, language: str, class_name: str, options: dict[str, Any], md: Markdown, **kwargs: Any
-) -> str:
+def _format(source: str, language: str, class_name: str, options: dict[str, Any], md: Markdown, **kwargs: Any) -> str:
     """pymdownx.superfences' formatter for the custom fence: the same HTML as the preprocessor's."""
     opened = _custom_fence_line(md, source)
     try:
@@ -294,6 +294,34 @@ def fence_format(
         line = None if opened is None else opened + (exc.line or 0)
         lines: list[str] = getattr(md, "lines", None) or []
         return fail(host, message(host, line, lines, exc.problem), custom_fence=True)
+
+
+def data_digest(root: pathlib.Path = DATA_DIR) -> str:
+    """A digest of every file's path and bytes under a data folder."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class FenceFormat:
+    """The custom fence's formatter (`decision.fence.format`). Zensical keeps a page's HTML while a
+    hash of the pickled Markdown settings stays the same, and this is one of them: it pickles as
+    the digest of the package's data, so new rules (a new release) rebuild the pages."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        return _format(*args, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (_unpickled, (data_digest(),))
+
+
+def _unpickled(digest: str) -> FenceFormat:
+    """A pickled formatter is the one formatter again, whatever data it was pickled with."""
+    return fence_format
+
+
+fence_format = FenceFormat()
 
 
 def makeExtension(**kwargs: Any) -> WhatMattersExtension:  # noqa: N802 - Python-Markdown's name

@@ -5,18 +5,22 @@ Zensical 0.0.73 reuses a page's HTML from `.cache/` until the page, the config (
 under `watch` count with their modification times. So a `data_dir` listed under `watch` makes a
 changed threshold reach the HTML on the next build, and the extension says to add it when it is
 missing. Without `watch` the page stays old, which this module shows too, so a Zensical that
-starts keying its cache by the data is noticed."""
+starts keying its cache by the data is noticed. The custom fence's formatter is one of those settings:
+it pickles as a digest of the package's data, so a new release rebuilds its pages."""
 
 from __future__ import annotations
 
 import os
 import pathlib
+import pickle
 import shutil
 import subprocess
 import sys
 
 import pytest
 
+from decision import fence
+from decision.integrations.markdown import data_digest
 from decision.loading import DATA_DIR
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -80,3 +84,17 @@ def test_without_watch_the_build_says_what_to_add(tmp_path: pathlib.Path) -> Non
     change_threshold(root)
     _, page = build(root)
     assert BEFORE in page, "Zensical now rebuilds on a data change by itself: the `watch` advice can go"
+
+
+def test_the_custom_fence_pickles_as_the_data_it_renders_from(tmp_path: pathlib.Path) -> None:
+    """Zensical hashes the pickled Markdown settings, which hold the custom fence's formatter:
+    new package data (a new release) gives a new hash, so its pages are built again."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = data_digest(copy)
+    assert before == data_digest(DATA_DIR)
+    assert before.encode() in pickle.dumps({"custom_fences": [{"format": fence.format}]})
+    assert pickle.loads(pickle.dumps(fence.format)) is fence.format
+    stages = copy / "stages.toml"
+    stages.write_text(stages.read_text(encoding="utf-8").replace("max_users = 100", "max_users = 40"), encoding="utf-8")
+    assert data_digest(copy) != before
