@@ -45,7 +45,8 @@ class FenceError(ValueError):
     line; the extension adds where the fence stands on its page.
     """
 
-    def __init__(self, problem: str, line: int | None = None) -> None:
+    def __init__(self, problem: str, line: int | None = None, option: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.line = line
+        self.option = option  # the option at fault, whose own line the message can then name

@@ -98,7 +98,7 @@ def fence_request(options: dict[str, str], k: Knowledge) -> tuple[str, str, dict
     for key in options:
         if key not in allowed:
             known = ", ".join(allowed) if allowed else "none"
-            raise FenceError(f"unknown option '{key}' for {kind} '{name}' (options: {known})")
+            raise FenceError(f"unknown option '{key}' for {kind} '{name}' (options: {known})", option=key)
     missing = [o for o in required if o not in options]
     if missing:
         raise FenceError(f"{kind} '{name}' needs the option '{missing[0]}'")
@@ -106,8 +106,16 @@ def fence_request(options: dict[str, str], k: Knowledge) -> tuple[str, str, dict
         try:
             request[key] = _value(text, defaults.get(key, ""))
         except ValueError as exc:
-            raise FenceError(f"option '{key}' of {kind} '{name}': '{text}' {exc}") from None
+            raise FenceError(f"option '{key}' of {kind} '{name}': '{text}' {exc}", option=key) from None
     return kind, name, request, render_options
+
+
+def option_line(exc: FenceError, body: list[str]) -> int | None:
+    """The line of the fence's body (1 = its first) that holds the option at fault, if one does."""
+    for n, line in enumerate(body):
+        if exc.option is not None and line.partition(":")[0].strip() == exc.option:
+            return n + 1
+    return None
 
 
 def _unique_id(taken: set[str], wanted: str) -> str:
@@ -213,7 +221,8 @@ class WhatMattersPreprocessor(Preprocessor):
                     raise FenceError(self.data_error)
                 html = render_fence(parse_options(body, i + 1), self.knowledge, _ids_on_page.setdefault(self.md, set()))
             except FenceError as exc:
-                html = fail(host, message(host, exc.line or i + 1, lines, exc.problem))
+                line = exc.line or i + 1 + (option_line(exc, body) or 0)
+                html = fail(host, message(host, line, lines, exc.problem))
             # Indented like the fence, the placeholder stays inside its admonition, tab or list item.
             out += ["", indent + self.md.htmlStash.store(html), ""]
             i = end + 1
@@ -291,7 +300,7 @@ def _format(source: str, language: str, class_name: str, options: dict[str, Any]
         )
     except FenceError as exc:
         host = host_of(md)
-        line = None if opened is None else opened + (exc.line or 0)
+        line = None if opened is None else opened + (exc.line or option_line(exc, source.splitlines()) or 0)
         lines: list[str] = getattr(md, "lines", None) or []
         return fail(host, message(host, line, lines, exc.problem), custom_fence=True)
 

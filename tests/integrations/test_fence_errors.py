@@ -159,3 +159,11 @@ class TestPlainMarkdown:
             markdown.markdown(
                 '```whatmatters widget="stage"\n```\n', extensions=list(FENCE_CONFIG), extension_configs=FENCE_CONFIG
             )
+
+    def test_an_option_at_fault_is_named_by_its_own_line(self) -> None:
+        with pytest.raises(
+            FenceError, match=r"fence at line 5: unknown option 'colour' for widget 'stage' \(options: "
+        ):
+            markdown.markdown("# T\n\n```whatmatters\nwidget: stage\ncolour: red\n```\n", extensions=["whatmatters"])
+        with pytest.raises(FenceError, match=r"fence at line 4: option 'users' of widget 'stage': 'lots' should be a"):
+            markdown.markdown("# T\n\n```whatmatters\nusers: lots\nwidget: stage\n```\n", extensions=["whatmatters"])
