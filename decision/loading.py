@@ -16,7 +16,7 @@ import sys
 from collections.abc import Mapping
 
 from . import loading_flows
-from .errors import DataError
+from .errors import DataError, DataFolderError
 from .knowledge import (
     AiAdvice,
     Basic,
@@ -265,9 +265,9 @@ def _widgets(base: pathlib.Path) -> dict[str, Widget]:
 def _check_folder(root: pathlib.Path) -> None:
     """A data folder that isn't there is named as such, not as its first missing file."""
     if not root.exists():
-        raise DataError(str(root), "-", "no such folder")
+        raise DataFolderError(root, "doesn't exist (give the folder that holds verdicts.toml)")
     if not root.is_dir():
-        raise DataError(str(root), "-", "is not a folder (give the folder that holds verdicts.toml)")
+        raise DataFolderError(root, "is not a folder (give the folder that holds verdicts.toml)")
 
 
 def load(base: pathlib.Path | str | None = None) -> Knowledge:

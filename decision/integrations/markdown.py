@@ -23,6 +23,8 @@ FenceError that names the line and the problem.
 
 from __future__ import annotations
 
+import hashlib
+import pathlib
 import re
 import weakref
 from typing import Any
@@ -31,11 +33,13 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from .. import api, render
+from ..errors import DataError, FenceError
 from ..formatting import esc
 from ..knowledge import Knowledge
-from ..loading import knowledge, load
+from ..loading import DATA_DIR, knowledge, load
 from ..protocol import VERSION
 from ..table_registry import TABLES
+from .hosts import fail, host_of, message, watch_hint
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*whatmatters[ \t]*$")
 QUOTED_FENCE = re.compile(r"^[ \t]*>[ \t>]*(`{3,}|~{3,})[ \t]*whatmatters[ \t]*$")
@@ -48,8 +52,10 @@ _ids_on_page: weakref.WeakKeyDictionary[Markdown, set[str]] = weakref.WeakKeyDic
 _knowledge_of: weakref.WeakKeyDictionary[Markdown, Knowledge] = weakref.WeakKeyDictionary()
 
 
-class FenceError(ValueError):
-    """A ```whatmatters fence the engine can't render; the message says which and why."""
+__all__ = ["FenceError", "WhatMattersExtension", "fence_format", "fence_validator", "makeExtension", "render_fence"]
+CUSTOM_OPEN = re.compile(r"^[ \t>]*(`{3,}|~{3,})[ \t]*\{?[ \t]*\.?whatmatters\b")
+# How many custom fences with each body a Markdown instance has formatted, to find the n-th one's line.
+_custom_seen: weakref.WeakKeyDictionary[Markdown, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def _value(text: str, like: Any) -> Any:
@@ -92,7 +98,7 @@ def fence_request(options: dict[str, str], k: Knowledge) -> tuple[str, str, dict
     for key in options:
         if key not in allowed:
             known = ", ".join(allowed) if allowed else "none"
-            raise FenceError(f"unknown option '{key}' for {kind} '{name}' (options: {known})")
+            raise FenceError(f"unknown option '{key}' for {kind} '{name}' (options: {known})", option=key)
     missing = [o for o in required if o not in options]
     if missing:
         raise FenceError(f"{kind} '{name}' needs the option '{missing[0]}'")
@@ -100,8 +106,16 @@ def fence_request(options: dict[str, str], k: Knowledge) -> tuple[str, str, dict
         try:
             request[key] = _value(text, defaults.get(key, ""))
         except ValueError as exc:
-            raise FenceError(f"option '{key}' of {kind} '{name}': '{text}' {exc}") from None
+            raise FenceError(f"option '{key}' of {kind} '{name}': '{text}' {exc}", option=key) from None
     return kind, name, request, render_options
+
+
+def option_line(exc: FenceError, body: list[str]) -> int | None:
+    """The line of the fence's body (1 = its first) that holds the option at fault, if one does."""
+    for n, line in enumerate(body):
+        if exc.option is not None and line.partition(":")[0].strip() == exc.option:
+            return n + 1
+    return None
 
 
 def _unique_id(taken: set[str], wanted: str) -> str:
@@ -139,9 +153,9 @@ def parse_options(lines: list[str], start: int) -> dict[str, str]:
         key, sep, value = line.partition(":")
         key = key.strip()
         if not sep or not key:
-            raise FenceError(f"line {start + offset + 1}: '{line.strip()}' should look like 'key: value'")
+            raise FenceError(f"'{line.strip()}' should look like 'key: value'", start + offset + 1)
         if key in options:
-            raise FenceError(f"line {start + offset + 1}: option '{key}' is given twice")
+            raise FenceError(f"option '{key}' is given twice", start + offset + 1)
         options[key] = value.strip()
     return options
 
@@ -159,24 +173,32 @@ def _closing(lines: list[str], start: int, indent: str, fence: str) -> int | Non
 
 
 class WhatMattersPreprocessor(Preprocessor):
-    """Replaces each fence with a placeholder for its rendered HTML, before code fences run."""
+    """Replaces each fence with a placeholder for its rendered HTML, before code fences run.
 
-    def __init__(self, md: Markdown, k: Knowledge) -> None:
+    A fence that can't be rendered is reported the way the tool rendering the page wants it
+    (see `hosts`), named by its page and its line counted from the top of the file.
+    """
+
+    def __init__(self, md: Markdown, k: Knowledge | None, data_error: str = "") -> None:
         super().__init__(md)
         self.knowledge = k
+        self.data_error = data_error  # the site's data can't be used (only where that doesn't stop the build)
 
     def run(self, lines: list[str]) -> list[str]:
+        host = host_of(self.md)
         out: list[str] = []
+
+        def report(problem: str, line: int) -> None:
+            box = fail(host, message(host, line, lines, problem))
+            out.extend(["", self.md.htmlStash.store(box), ""])
+
         i = 0
         while i < len(lines):
             match = FENCE_OPEN.match(lines[i])
             other = ANY_FENCE.match(lines[i])
             if QUOTED_FENCE.match(lines[i]):
-                raise FenceError(
-                    f"whatmatters fence at line {i + 1}: a fence in a block quote can't hold a "
-                    "widget; move it out of the quote"
-                )
-            if other and not match:
+                report("a fence in a block quote can't hold a widget; move it out of the quote", i + 1)
+            elif other and not match:
                 # Another code fence: copy it through its closing line, so examples inside stay code.
                 end = _closing(lines, i, other.group("indent"), other.group("fence"))
                 end = len(lines) - 1 if end is None else end
@@ -190,13 +212,17 @@ class WhatMattersPreprocessor(Preprocessor):
             indent, fence = match.group("indent"), match.group("fence")
             end = _closing(lines, i, indent, fence)
             if end is None:
-                raise FenceError(f"line {i + 1}: the whatmatters fence is never closed")
+                report("the whatmatters fence is never closed", i + 1)
+                i += 1
+                continue
             body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[i + 1 : end]]
             try:
+                if self.knowledge is None:
+                    raise FenceError(self.data_error)
                 html = render_fence(parse_options(body, i + 1), self.knowledge, _ids_on_page.setdefault(self.md, set()))
             except FenceError as exc:
-                message = str(exc) if str(exc).startswith("line ") else f"line {i + 1}: {exc}"
-                raise FenceError(f"whatmatters fence at {message}") from None
+                line = exc.line or i + 1 + (option_line(exc, body) or 0)
+                html = fail(host, message(host, line, lines, exc.problem))
             # Indented like the fence, the placeholder stays inside its admonition, tab or list item.
             out += ["", indent + self.md.htmlStash.store(html), ""]
             i = end + 1
@@ -218,12 +244,21 @@ class WhatMattersExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         data_dir = self.getConfig("data_dir")
-        k = load(data_dir) if data_dir else knowledge()
+        k: Knowledge | None = None
+        data_error = ""
+        try:
+            k = load(data_dir) if data_dir else knowledge()
+        except DataError as exc:
+            if host_of(md).tool != "zensical":  # elsewhere the tool stops on it with one line
+                raise
+            data_error = f"the site's data can't be used: {exc}"
+        watch_hint(md, data_dir)
         md.registerExtension(self)
         self.md = md
-        _knowledge_of[md] = k
+        if k is not None:
+            _knowledge_of[md] = k
         # Above fenced_code (25) and pymdownx.superfences (also 25), so they never see ours.
-        md.preprocessors.register(WhatMattersPreprocessor(md, k), "whatmatters", 30)
+        md.preprocessors.register(WhatMattersPreprocessor(md, k, data_error), "whatmatters", 30)
 
     def reset(self) -> None:
         """A new page: its widget ids start afresh."""
@@ -233,20 +268,69 @@ class WhatMattersExtension(Extension):
 def fence_validator(
     language: str, inputs: dict[str, str], options: dict[str, Any], attrs: dict[str, Any], md: Markdown
 ) -> bool:
-    """pymdownx.superfences' validator for the custom fence: the fence takes no inline options."""
-    return language == LANGUAGE and not inputs
+    """pymdownx.superfences' validator for the custom fence. Inline options are kept for the
+    formatter to refuse by name: a fence the validator turned down would become a code block."""
+    options.update(inputs)
+    return language == LANGUAGE
 
 
-def fence_format(
-    source: str, language: str, class_name: str, options: dict[str, Any], md: Markdown, **kwargs: Any
-) -> str:
+def _custom_fence_line(md: Markdown, source: str) -> int | None:
+    """The page line where the custom fence with this body opens (superfences doesn't say)."""
+    lines: list[str] = getattr(md, "lines", None) or []
+    body = [line.strip() for line in source.splitlines()]
+    hits = [
+        n + 1
+        for n, line in enumerate(lines)
+        if CUSTOM_OPEN.match(line) and [x.strip() for x in lines[n + 1 : n + 1 + len(body)]] == body
+    ]
+    seen = _custom_seen.setdefault(md, {})
+    nth = seen.get(source, 0)
+    seen[source] = nth + 1
+    return hits[nth] if nth < len(hits) else (hits[0] if hits else None)
+
+
+def _format(source: str, language: str, class_name: str, options: dict[str, Any], md: Markdown, **kwargs: Any) -> str:
     """pymdownx.superfences' formatter for the custom fence: the same HTML as the preprocessor's."""
+    opened = _custom_fence_line(md, source)
     try:
+        if options:
+            raise FenceError(f"options go on their own lines, not after 'whatmatters' ({', '.join(options)})")
         return render_fence(
             parse_options(source.splitlines(), 0), _knowledge_of.get(md), _ids_on_page.setdefault(md, set())
         )
     except FenceError as exc:
-        raise FenceError(f"whatmatters fence: {exc}") from None
+        host = host_of(md)
+        line = None if opened is None else opened + (exc.line or option_line(exc, source.splitlines()) or 0)
+        lines: list[str] = getattr(md, "lines", None) or []
+        return fail(host, message(host, line, lines, exc.problem), custom_fence=True)
+
+
+def data_digest(root: pathlib.Path = DATA_DIR) -> str:
+    """A digest of every file's path and bytes under a data folder."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class FenceFormat:
+    """The custom fence's formatter (`decision.fence.format`). Zensical keeps a page's HTML while a
+    hash of the pickled Markdown settings stays the same, and this is one of them: it pickles as
+    the digest of the package's data, so new rules (a new release) rebuild the pages."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        return _format(*args, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (_unpickled, (data_digest(),))
+
+
+def _unpickled(digest: str) -> FenceFormat:
+    """A pickled formatter is the one formatter again, whatever data it was pickled with."""
+    return fence_format
+
+
+fence_format = FenceFormat()
 
 
 def makeExtension(**kwargs: Any) -> WhatMattersExtension:  # noqa: N802 - Python-Markdown's name

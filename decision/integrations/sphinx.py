@@ -30,7 +30,7 @@ from ..errors import DataError
 from ..knowledge import Knowledge
 from ..loading import knowledge, load
 from ..packing.assets import RUNTIME_DIR, write_runtime
-from .markdown import FenceError, parse_options, render_fence
+from .markdown import FenceError, option_line, parse_options, render_fence
 
 _knowledge: dict[str, Knowledge] = {}
 LOG = logging.getLogger(__name__)
@@ -66,7 +66,13 @@ class WhatMattersDirective(SphinxDirective):
         try:
             html = render_fence(parse_options(list(self.content), 0), _site_knowledge(self.env.app), taken)
         except FenceError as exc:
-            raise self.error(f"whatmatters: {exc}") from None
+            exc.line = exc.line or option_line(exc, list(self.content))
+            if exc.line is None:  # the fence as a whole: named by the directive's line
+                raise self.error(f"whatmatters: {exc}") from None
+            # One option line: named by its own line, counted from the top of the file.
+            # MyST gives no content offset of its own; its body starts on the line after the fence's.
+            start = self.content_offset if self.content_offset >= self.lineno else self.lineno
+            return [self.reporter.error(f"whatmatters: {exc}", line=start + exc.line)]
         return [nodes.raw("", html, format="html")]
 
 

@@ -30,8 +30,10 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def static_server(directory: pathlib.Path, prefix: str = "/") -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 at an ephemeral port, under `prefix`; yields its URL."""
+def static_server(directory: pathlib.Path, prefix: str = "/", types: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at an ephemeral port, under `prefix`; yields its URL.
+
+    `types` overrides the media type of some extensions, as a less careful server would send them."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     with contextlib.ExitStack() as stack:
         root = directory
@@ -41,7 +43,14 @@ def static_server(directory: pathlib.Path, prefix: str = "/") -> Iterator[str]:
             mount = root / prefix.strip("/")
             mount.parent.mkdir(parents=True, exist_ok=True)
             mount.symlink_to(directory.resolve(), target_is_directory=True)
-        handler = functools.partial(_SiteHandler, directory=str(root))
+        handler: functools.partial[http.server.SimpleHTTPRequestHandler] = functools.partial(
+            _SiteHandler, directory=str(root)
+        )
+        if types:
+            careless = type(
+                "_CarelessHandler", (_SiteHandler,), {"extensions_map": {**_SiteHandler.extensions_map, **types}}
+            )
+            handler = functools.partial(careless, directory=str(root))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name="static-server", daemon=True)

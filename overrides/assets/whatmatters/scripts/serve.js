@@ -52,6 +52,21 @@ function counting(total) {
   };
 }
 
+// Pyodide compiles its wasm with WebAssembly.instantiateStreaming, which refuses a response not
+// sent as application/wasm (`zensical serve` and many simple servers send application/octet-stream);
+// Pyodide's own hook then only logs a warning and its start never ends. So a response of any other
+// type is compiled from its bytes instead; one sent right keeps streaming and the code cache.
+const instantiateStreaming = WebAssembly.instantiateStreaming && WebAssembly.instantiateStreaming.bind(WebAssembly);
+function wasmMimeFallback() {
+  if (typeof WebAssembly !== "object") return;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    const type = (response.headers.get("content-type") || "").split(";")[0].trim().toLowerCase();
+    if (instantiateStreaming && type === "application/wasm") return instantiateStreaming(response, imports);
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  };
+}
+
 async function init(manifestUrl, build) {
   if (build !== BUILD) throw new Stale(`page script of build ${build}, worker of build ${BUILD}`);
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available in this browser");
@@ -72,6 +87,7 @@ async function init(manifestUrl, build) {
     .fetch(new URL(manifest.engine.url, base).href, { integrity: manifest.engine.integrity })
     .then((response) => response.arrayBuffer());
   engine.catch(() => {}); // its failure is reported by the Promise.all below, not as an unhandled rejection
+  wasmMimeFallback();
   const { loadPyodide } = await import(new URL(manifest.pyodide.module, base).href);
   // The stdlib trimmed to what the engine imports, and a lock file without packages (bench/RESULTS.md).
   const options = { indexURL: new URL(manifest.pyodide.index, base).href };
