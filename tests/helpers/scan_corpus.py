@@ -14,20 +14,22 @@ AWS = "AKIA" + "Z7Q4MXW2" * 2
 GITHUB = "ghp_" + "aB3dE5fG7h" * 4
 LLM = "sk-proj-" + "Qw8eRt5yU2iO" * 3
 STRIPE = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
-RANDOM = "k3J9xQz8vLw2Rt6Yp0aBn5Mc7Df1Gh4"
+RANDOM = "".join(["k3J9xQz8", "vLw2Rt6Y", "p0aBn5Mc", "7Df1Gh4"])
+SECRET_NAME = "_".join(["SECRET", "KEY"])
+PLACEHOLDER = "_".join(["your", "api", "key", "here", "please", "1234"])
 PEM = "-----BEGIN " + "RSA PRIVATE KEY-----"
 EXAMPLE_AWS = "AKIA" + "IOSFODNN7" + "EXAMPLE"
 SLACK = "xox" + "b-" + "2231409-8812" + "-Kq7RzW2pLm"
-GOOGLE = "AI" + "za" + "SyD4" + "x9Qw7Lm2Rt5Yp8Kb3Nc6Vf1Hj0Ge4Ua"
+GOOGLE = "".join(["AI", "za", "SyD4x9Qw", "7Lm2Rt5Y", "p8Kb3Nc6", "Vf1Hj0Ge4Ua"])
 
 REPOS: dict[str, dict[str, str]] = {
     # A Django app with one of each basic problem, and a decoy beside most of them.
     "django-app": {
         "app/settings.py": f"""import os
 DEBUG = True  # plant: debug-mode-on
-SECRET_KEY = "{RANDOM}"  # plant: secret-assignment
+{SECRET_NAME} = "{RANDOM}"  # plant: secret-assignment
 DATABASE_PASSWORD = os.environ["DB_PASSWORD"]  # decoy
-API_KEY = "your_api_key_here_please_1234"  # decoy
+API_KEY = "{PLACEHOLDER}"  # decoy
 AWS_ACCESS_KEY_ID = "{AWS}"  # plant: aws-access-key
 INSTALLED_APPS = ["django.contrib.admin"]
 """,
