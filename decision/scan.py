@@ -73,7 +73,7 @@ def _suppressed(r: ScanRules, line: str, rule_id: str) -> bool:
     return not listed or rule_id in listed
 
 
-def _finding(rule: ScanRule, path: str, line: int, column: int = 1, note: str = "") -> Finding:
+def finding(rule: ScanRule, path: str, line: int, column: int = 1, note: str = "") -> Finding:
     group, ident = rule.target
     return {
         "rule": rule.id,
@@ -99,7 +99,7 @@ def _line_rule(r: ScanRules, rule: ScanRule, path: str, lines: _Lines) -> list[F
         if rule.kind == "entropy" and entropy(m["value"]) < rule.min_entropy:
             continue
         seen.add(line)
-        out.append(_finding(rule, path, line, column))
+        out.append(finding(rule, path, line, column))
     return out
 
 
@@ -148,7 +148,7 @@ def _count(rule: ScanRule, path: str, text: str) -> list[Finding]:
                 )
                 names.append((start + meta, name or f"{kinds[0]}@{start + meta + 1}"))
             start = end + 1
-    return [_finding(rule, path, i + 1, note=name) | {"name": name} for i, name in names]
+    return [finding(rule, path, i + 1, note=name) | {"name": name} for i, name in names]
 
 
 def scan_files(
@@ -176,7 +176,7 @@ def scan_files(
             skipped[reason or "binary"] = skipped.get(reason or "binary", 0) + 1
             if reason != "vendored":  # a file's name still counts: a huge .env is still a .env
                 in_tests = bool(r.tests and r.tests.fullmatch(path))
-                found = [_finding(u, path, 1) for u in r.rules if u.kind == "file" and u.reads(path, in_tests)]
+                found = [finding(u, path, 1) for u in r.rules if u.kind == "file" and u.reads(path, in_tests)]
                 findings.extend(found)
             continue
         read += 1
@@ -185,10 +185,10 @@ def scan_files(
         lower: str | None = None
         lines: _Lines | None = None
         for rule in r.rules:
-            if not rule.reads(path, in_tests):
-                continue
+            if rule.kind == "detect-secrets" or not rule.reads(path, in_tests):
+                continue  # detect-secrets is the terminal's (decision.cli.scan_walk): its findings come as `extra`
             if rule.kind == "file":
-                findings.append(_finding(rule, path, 1))
+                findings.append(finding(rule, path, 1))
             elif rule.kind == "count":
                 findings.extend(_count(rule, path, text))
             else:

@@ -24,7 +24,7 @@ from .knowledge import Condition, Knowledge
 from .reading import TableReader, conditions, read_toml, unique
 
 FILE = "scan.toml"
-KINDS = ("line", "file", "entropy", "count")
+KINDS = ("line", "file", "entropy", "count", "detect-secrets")  # the last runs in the terminal only
 METHODS = ("compose", "kubernetes", "procfile")
 PATH_GROUPS = ("skip_dirs", "generated", "tests", "docs", "code", "config", "dependencies")
 FLOOD_SECONDS = 0.5  # our patterns read a 20,000-character flood in under 0.1 s; a quadratic one takes seconds
@@ -83,6 +83,7 @@ class ScanRule:
     message: str
     fix: str
     source: str
+    plugins: tuple[str, ...] = ()  # detect-secrets' plugin names, for that kind
 
     @property
     def target(self) -> tuple[str, str]:
@@ -214,7 +215,15 @@ def _rule(r: TableReader, k: Knowledge, groups: Mapping[str, tuple[str, ...]], m
         message=r.get("message", "str"),
         fix=r.get("fix", "str"),
         source=r.get("source", "str"),
+        plugins=_plugins(r, kind),
     )
+
+
+def _plugins(r: TableReader, kind: str) -> tuple[str, ...]:
+    plugins: tuple[str, ...] = r.get("plugins", "strs", ())
+    if (kind == "detect-secrets") != bool(plugins):
+        raise r.fail("a detect-secrets rule lists its plugins, and only that kind does")
+    return plugins
 
 
 def load(base: pathlib.Path, k: Knowledge) -> ScanRules:

@@ -14,7 +14,9 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from typing import Any
 
+from ..scan import finding
 from ..scan_rules import ScanRules, glob_regex
 
 
@@ -145,3 +147,41 @@ def committers(root: pathlib.Path, days: int) -> int | None:
     if out is None:
         return None
     return len({line.strip().lower() for line in out.decode("utf-8", "replace").splitlines() if line.strip()})
+
+
+def detect_secrets(root: pathlib.Path, r: ScanRules, paths: list[str]) -> list[dict[str, Any]]:
+    """Findings of the detect-secrets rules, when that optional package is installed (else none)."""
+    chosen = [rule for rule in r.rules if rule.kind == "detect-secrets"]
+    try:
+        from detect_secrets.core.scan import scan_file
+        from detect_secrets.settings import transient_settings
+    except ImportError:
+        return []
+    out: list[dict[str, Any]] = []
+    for rule in chosen:
+        with transient_settings({"plugins_used": [{"name": p} for p in rule.plugins]}):
+            for path in paths:
+                in_tests = bool(r.tests and r.tests.fullmatch(path))
+                if not rule.reads(path, in_tests):
+                    continue
+                try:
+                    found = list(scan_file(str(root / path)))
+                except Exception:
+                    continue
+                for secret in found:
+                    line = _line(root / path, secret.line_number)
+                    if r.ignore_marker in line or any(a.search(line) for a in rule.allow):
+                        continue
+                    out.append(finding(rule, path, secret.line_number, note=secret.type))
+    return out
+
+
+def _line(path: pathlib.Path, number: int) -> str:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for i, text in enumerate(f, 1):
+                if i == number:
+                    return text
+    except OSError:
+        pass
+    return ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+from collections.abc import Iterator
 from typing import Any
 
 from .. import __version__
@@ -21,10 +22,28 @@ from .terminal import UsageError
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-def scan_path(root: pathlib.Path) -> dict[str, Any]:
+def scan_path(root: pathlib.Path, *, external: bool = False) -> dict[str, Any]:
+    """The report for the folder `root`; `external` also runs detect-secrets when it is installed."""
     r = rules()
-    scanned = scan_files(r, scan_walk.files(root, r), committers=scan_walk.committers(root, r.committers_days))
+    read: list[str] = []
+
+    def files() -> Iterator[tuple[str, bytes | int]]:
+        for path, content in scan_walk.files(root, r):
+            read.append(path)
+            yield path, content
+
+    scanned = scan_files(r, files(), committers=scan_walk.committers(root, r.committers_days))
+    if external:
+        extra = scan_walk.detect_secrets(root, r, [p for p in read if "\ufffd" not in p])
+        scanned = dict(scanned, findings=_merge(scanned["findings"], extra))
     return report(r, knowledge(), scanned)
+
+
+def _merge(ours: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ours, then each detect-secrets finding on a line none of ours already flags for the same basic."""
+    have = {(f["file"], f["line"], f["feeds"], f["target"]) for f in ours}
+    more = [f for f in extra if (f["file"], f["line"], f["feeds"], f["target"]) not in have]
+    return sorted(ours + more, key=lambda f: (f["feeds"] != "basic", f["file"], f["line"], f["rule"]))
 
 
 def cmd_scan(args: argparse.Namespace) -> dict[str, Any]:
@@ -33,7 +52,7 @@ def cmd_scan(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"There is no folder called '{scan_walk.shown(args.path)}' to scan.")
     if not root.is_dir():
         raise UsageError(f"'{scan_walk.shown(args.path)}' is a file; give the folder of the repository.")
-    result = scan_path(root)
+    result = scan_path(root, external=args.detect_secrets)
     result["exit_code"] = 0 if result["passed"] else 1
     if args.sarif:
         try:

@@ -39,9 +39,14 @@ def _found(result: dict) -> set[tuple[str, str, int]]:
     return {(f["rule"], f["file"], f["line"]) for b in result["basics"] for f in b["findings"]}
 
 
+def test_detect_secrets_runs_only_when_asked(corpus, capsys) -> None:
+    _, result = _scan(capsys, str(corpus / "node-llm"))
+    assert "detect-secrets" not in {rule for rule, _, _ in _found(result)}
+
+
 @pytest.mark.parametrize("name", sorted(scan_corpus.REPOS))
 def test_every_planted_problem_is_found_and_no_decoy_is_flagged(corpus, capsys, name: str) -> None:
-    code, result = _scan(capsys, str(corpus / name))
+    code, result = _scan(capsys, str(corpus / name), "--detect-secrets")
     found = _found(result)
     assert scan_corpus.planted(name) - found == set(), "missed"
     assert found - scan_corpus.planted(name) == set(), "flagged what isn't planted"
@@ -75,7 +80,7 @@ def test_one_service_on_kubernetes_is_told_kindly_it_has_more_than_it_needs(corp
 
 def test_sarif_validates_against_the_published_schema(corpus, capsys, tmp_path) -> None:
     out = tmp_path / "scan.sarif"
-    code, _, _ = run(capsys, "scan", str(corpus / "django-app"), "--sarif", str(out))
+    code, _, _ = run(capsys, "scan", str(corpus / "django-app"), "--sarif", str(out), "--detect-secrets")
     assert code == 1
     doc = json.loads(out.read_text())
     jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(doc)

@@ -19,6 +19,7 @@ SECRET_NAME = "_".join(["SECRET", "KEY"])
 PLACEHOLDER = "_".join(["your", "api", "key", "here", "please", "1234"])
 PEM = "-----BEGIN " + "RSA PRIVATE KEY-----"
 EXAMPLE_AWS = "AKIA" + "IOSFODNN7" + "EXAMPLE"
+SENDGRID = ".".join(["SG", "Kq7RzW2pLm" * 2 + "Ab", "Xy4Vb8Nc1Dq" * 3 + "Rt5Yp0aBn5"])  # only detect-secrets knows it
 SLACK = "xox" + "b-" + "2231409-8812" + "-Kq7RzW2pLm"
 GOOGLE = "".join(["AI", "za", "SyD4x9Qw", "7Lm2Rt5Y", "p8Kb3Nc6", "Vf1Hj0Ge4Ua"])
 
@@ -96,7 +97,8 @@ export function show(el, text) {{
 }}
 """,
         "config/billing.yml": f"stripe_key: {STRIPE}  # plant: stripe-secret-key\nwebhook: https://api.stripe.com/v1  # decoy\n"
-        f"slack: {SLACK}  # plant: slack-token\nmaps: {GOOGLE}  # plant: google-api-key\n",
+        f"slack: {SLACK}  # plant: slack-token\nmaps: {GOOGLE}  # plant: google-api-key\n"
+        f"mail: {SENDGRID}  # plant: detect-secrets\n",
         "certs/server.pem": f"{PEM}  # plant: private-key-block, plant: committable-secret-file\n",
     },
     # One deployable and a Kubernetes cluster for it: more than it needs.
