@@ -32,6 +32,7 @@ from .asking import (
     cmd_stage,
     cmd_topics,
 )
+from .scanning import cmd_scan, print_scan
 from .terminal import UsageError
 from .writing import cmd_assets, cmd_prices_refresh, parse_day
 
@@ -212,6 +213,21 @@ COMMANDS = (
         ),
         printer=terminal.print_strategy,
     ),
+    Command(
+        "scan",
+        cmd_scan,
+        "check a repository's basics and measure its signals, reading the code without running it",
+        (
+            _arg("path", nargs="?", default=".", metavar="PATH", help="the repository's folder (default: .)"),
+            _arg("--sarif", metavar="FILE", default=None, help="also write the findings as SARIF 2.1.0 to FILE"),
+            _arg(
+                "--detect-secrets",
+                action="store_true",
+                help="also run detect-secrets' key detectors when it is installed (slower: about 7 ms a file)",
+            ),
+        ),
+        printer=print_scan,
+    ),
     Command("models", cmd_models, "list the models and prices of a price set", PRICES, printer=terminal.print_models),
     Command("topics", cmd_topics, "list the topics that have a question flow", printer=terminal.print_topics),
     Command(
@@ -330,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.func in PRINTERS:
             PRINTERS[args.func](result)
         sys.stdout.flush()
+        if isinstance(result, dict) and result.get("exit_code") == 1:  # `scan`: a basic fails
+            return 1
     except UsageError as exc:
         print(f"whatmatters: {exc}", file=sys.stderr)
         return 2
