@@ -139,16 +139,21 @@ def host_pages(site_dir: pathlib.Path) -> dict[str, str]:
 
 
 def write_embeds(
-    site_dir: str | pathlib.Path, primary: str = "indigo", accent: str = "amber", site_url: str | None = None
+    site_dir: str | pathlib.Path,
+    primary: str = "indigo",
+    accent: str = "amber",
+    site_url: str | None = None,
+    k: Knowledge | None = None,
 ) -> list[str]:
     """Write the embed pages and embed.js into a built site; return the pages' names.
 
     With `site_url`, each embed page names the guide page its widget lives on as its canonical
     address (the Embed guide page for a widget placed on no other page), so search engines send
     readers to the guide, not to a bare frame; without `site_url` it asks not to be indexed.
+    `k`, a site's own knowledge, renders the first states (default: the package's).
     """
     site_dir = pathlib.Path(site_dir)
-    k = knowledge()
+    k = knowledge() if k is None else k
     hosts = host_pages(site_dir)
     home = site_dir / RUNTIME_DIR
     names = {name: _hash_in_place(home, name) if (home / name).is_file() else name for name in PAGE_FILES}

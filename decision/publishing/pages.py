@@ -33,8 +33,8 @@ release a reader can hold new HTML with an old script, or an old worker with a n
 break (root-absolute or plain http://), the 404 page's own base excepted: Pages serves that
 page at any depth, so its links are absolute paths under the base `site_url` names.
 
-Build-time code, called by the MkDocs hook `hooks/pages.py`; the browser never imports it.
-`python -m decision.publishing.pages SITE_DIR [SITE_URL]` does the same for a site built by another tool.
+Build-time code, step 3 of `whatmatters publish SITE_DIR` (post_build.py), which the MkDocs
+hook `hooks/pages.py` calls too; the browser never imports it.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ import json
 import pathlib
 import re
 import shutil
-import sys
 import urllib.parse
 
 from ..packing.assets import RUNTIME_DIR
@@ -249,9 +248,3 @@ def absolute_urls(site_dir: str | pathlib.Path, site_url: str) -> list[str]:
             urls += [m.group(2) for m in _JS_URL.finditer(text)]
         found += [f"{relative}: {url}" for url in urls if _bad(url, allowed)]
     return found
-
-
-if __name__ == "__main__":  # python -m decision.publishing.pages SITE_DIR [SITE_URL]
-    if len(sys.argv) not in (2, 3) or not pathlib.Path(sys.argv[1]).is_dir():
-        sys.exit("usage: python -m decision.publishing.pages SITE_DIR [SITE_URL]")
-    print(json.dumps(publish(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None), indent=2))
