@@ -27,6 +27,7 @@ from ..knowledge import Knowledge
 from ..loading import knowledge
 from ..packing.assets import RUNTIME_DIR
 from ..publishing.pages import hashed_name
+from .embed_snippets import fill_guide_page
 from .markdown import render_fence
 
 SCRIPT_SOURCE = pathlib.Path(__file__).with_name("embed.js")
@@ -189,6 +190,10 @@ def write_embeds(
         (site_dir / "embed" / name).mkdir(parents=True, exist_ok=True)
         (site_dir / "embed" / name / "index.html").write_text(page, encoding="utf-8")
         written.append(name)
+    guide = site_dir / "embed" / "index.html"  # the Embed guide page, when the site has one
+    if guide.is_file():
+        titles = {name: title for name, (title, _) in embeds(k).items()}
+        guide.write_text(fill_guide_page(guide.read_text(encoding="utf-8"), site_url, titles), encoding="utf-8")
     script = embed_script(k)
     for stale in site_dir.glob("embed.*.js"):
         stale.unlink()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,8 @@ pytestmark = [pytest.mark.site, pytest.mark.browser]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 # What `zensical build` reads from the repository.
 PROJECT = ("zensical.toml", "content", "overrides", "tests/cli/golden")
+# The command zensical.toml's comment gives for our own site.
+PUBLISH = re.search(r"^#\s+(whatmatters publish site .*)$", (ROOT / "zensical.toml").read_text("utf-8"), re.M)[1]
 # A page per kind of host: a guide page with a flow, one with the cost calculator, an embed page.
 LIVE = {"later/": "wm-flow-caching", "ai/": "wm-cost", "embed/screen/": "wm-screen"}
 
@@ -48,7 +51,7 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     built = run(["-m", "zensical", "build", "--clean"], project)
     assert built.returncode == 0, built.stdout + built.stderr
     published = run(
-        ["-m", "decision", "publish", "site", "--embeds", "--pyodide", str(ROOT / "node_modules" / "pyodide")],
+        ["-m", "decision", *PUBLISH.split()[1:], "--pyodide", str(ROOT / "node_modules" / "pyodide")],
         project,
     )
     assert published.returncode == 0, published.stdout + published.stderr
@@ -66,6 +69,9 @@ def test_every_guide_page_is_built_with_its_widgets(zensical_site: pathlib.Path)
     assert 'id="wm-flow-caching"' in later and 'data-wm-build="build-' in later
     assert "whatmatters cost" in (zensical_site / "cli" / "index.html").read_text(encoding="utf-8")  # the snippets
     assert (zensical_site / "embed.js").is_file() and (zensical_site / "embed" / "cost" / "index.html").is_file()
+    guide = (zensical_site / "embed" / "index.html").read_text(encoding="utf-8")
+    assert "https://whatmatterswhen.dev/embed.js" in guide and "data-wm-snippet" not in guide
+    assert "Sitemap: https://whatmatterswhen.dev/sitemap.xml" in (zensical_site / "robots.txt").read_text("utf-8")
 
 
 def test_widgets_go_live_in_chromium(zensical_site: pathlib.Path, serve: Any, chromium: Any) -> None:
