@@ -26,7 +26,8 @@ release a reader can hold new HTML with an old script, or an old worker with a n
 - Material's palette stylesheet loses its "no transitions while the colours switch" rule
   (`calm_palette_switch`): Material sets and clears that attribute on <body> at every page
   load, and the rule's `[data-md-color-switching] *` made each of the two a restyle of the
-  whole document (ai/: 3,250 elements styled during load with it, 2,183 without). The only
+  whole document (ai/: 3,250 elements styled during load with it, 2,183 without; Zensical keeps
+  the same rule in assets/stylesheets/modern/ and classic/). The only
   loss: switching light/dark by hand fades colours for a fraction of a second.
 
 `absolute_urls(site_dir, site_url)` lists every URL in the output that a moved site would
@@ -172,7 +173,7 @@ _SWITCHING_RULE = re.compile(r"(?:(?<=\})|^)\[data-md-color-switching\][^{}]*\{[
 def calm_palette_switch(site_dir: str | pathlib.Path) -> int:
     """Drop the palette-switching rule from Material's palette stylesheet; return rules removed."""
     removed = 0
-    for path in sorted(pathlib.Path(site_dir).glob("assets/stylesheets/palette.*.css")):
+    for path in sorted(pathlib.Path(site_dir).glob("assets/stylesheets/**/palette.*.css")):
         css = path.read_text(encoding="utf-8")
         text, n = _SWITCHING_RULE.subn("", css)
         if n:

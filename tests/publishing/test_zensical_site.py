@@ -72,6 +72,8 @@ def test_every_guide_page_is_built_with_its_widgets(zensical_site: pathlib.Path)
     guide = (zensical_site / "embed" / "index.html").read_text(encoding="utf-8")
     assert "https://whatmatterswhen.dev/embed.js" in guide and "data-wm-snippet" not in guide
     assert "Sitemap: https://whatmatterswhen.dev/sitemap.xml" in (zensical_site / "robots.txt").read_text("utf-8")
+    palettes = sorted((zensical_site / "assets" / "stylesheets").glob("**/palette.*.css"))
+    assert palettes and not any("[data-md-color-switching]" in p.read_text("utf-8") for p in palettes)
 
 
 def test_widgets_go_live_in_chromium(zensical_site: pathlib.Path, serve: Any, chromium: Any) -> None:
