@@ -34,7 +34,7 @@ from .asking import (
 )
 from .scanning import cmd_scan, print_scan
 from .terminal import UsageError
-from .writing import cmd_assets, cmd_prices_refresh, parse_day
+from .writing import cmd_assets, cmd_prices_refresh, cmd_publish, parse_day
 
 # --- the parser, from a table ------------------------------------------------------------
 # Each option is written as argparse takes it: `_arg(flags..., **keywords)`. Options that
@@ -282,6 +282,34 @@ COMMANDS = (
             ),
         ),
         printer=terminal.print_assets,
+    ),
+    Command(
+        "publish",
+        cmd_publish,
+        "ready a site another tool built for live widgets: runtime, hashed names, robots.txt, policy",
+        (
+            _arg("site_dir", metavar="SITE_DIR", help="the folder the site generator wrote, e.g. site"),
+            _arg(
+                "--site-url",
+                metavar="URL",
+                default=None,
+                help="the address the site is served at; robots.txt then names its sitemap",
+            ),
+            _arg("--data", metavar="DIR", default=None, help="your own copy of decision/data/ (default: ours)"),
+            _arg(
+                "--pyodide",
+                metavar="DIR",
+                default=None,
+                help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
+            ),
+            _arg(
+                "--embeds", action="store_true", help="also write embed/ pages and embed.js, for other sites to frame"
+            ),
+            _arg("--no-csp", action="store_true", help="leave out the Content-Security-Policy <meta>"),
+        ),
+        description="ready a site built by any tool for live widgets, as Pagefind does for search: place the runtime, "
+        "give its files hashed names and one build id, write robots.txt and a Content-Security-Policy into every page",
+        printer=terminal.print_publish,
     ),
 )
 

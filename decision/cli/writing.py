@@ -1,6 +1,7 @@
 """The `whatmatters` subcommands that write files, for people who build sites and keep the data: `assets DEST`
-copies the live widgets' runtime next to another site's pages, `prices refresh` rewrites
-the current price set from genai-prices. Both are build-time tools the browser never gets.
+copies the live widgets' runtime next to another site's pages, `publish SITE_DIR` readies a
+built site (runtime, hashed names, policy), `prices refresh` rewrites
+the current price set from genai-prices. All are build-time tools the browser never gets.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ def cmd_assets(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"{exc}.") from None
     except OSError as exc:
         raise UsageError(f"couldn't write the assets to {args.dest}: {exc.strerror or exc}.") from None
+
+
+def cmd_publish(args: argparse.Namespace) -> dict[str, Any]:
+    from ..publishing.post_build import PostBuildError, publish_site  # build-time code, like cmd_assets
+
+    try:
+        return publish_site(args.site_dir, args.site_url, args.data, args.pyodide, args.embeds, not args.no_csp)
+    except PostBuildError as exc:
+        raise UsageError(f"{exc}.") from None
 
 
 def cmd_prices_refresh(args: argparse.Namespace) -> dict[str, Any]:
