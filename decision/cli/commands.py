@@ -33,7 +33,7 @@ from .asking import (
     cmd_topics,
 )
 from .terminal import UsageError
-from .writing import cmd_assets, cmd_prices_refresh, parse_day
+from .writing import cmd_assets, cmd_data_init, cmd_prices_refresh, parse_day, print_data_init
 
 # --- the parser, from a table ------------------------------------------------------------
 # Each option is written as argparse takes it: `_arg(flags..., **keywords)`. Options that
@@ -255,8 +255,9 @@ COMMANDS = (
             _arg(
                 "--pyodide",
                 metavar="DIR",
-                default="node_modules/pyodide",
-                help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
+                default=None,
+                help="the npm pyodide package to copy the core files from (default: the runtime this package "
+                "carries, or node_modules/pyodide in a checkout)",
             ),
             _arg(
                 "--data",
@@ -266,6 +267,21 @@ COMMANDS = (
             ),
         ),
         printer=terminal.print_assets,
+    ),
+    Command(
+        "data",
+        None,
+        "work with a site's own copy of the guide's data",
+        json=False,
+        actions=(
+            Command(
+                "init",
+                cmd_data_init,
+                "copy the package's data into a new folder, for a site to edit and use",
+                (_arg("dir", metavar="DIR", help="the folder to create; it must not exist yet, or be empty"),),
+                printer=print_data_init,
+            ),
+        ),
     ),
 )
 
