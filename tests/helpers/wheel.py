@@ -124,8 +124,8 @@ def all_live(chromium: Any, base: str, pages: list[str]) -> dict[str, list[str]]
                 wait_state(page, wid, "live")
             page.wait_for_function(LIVE_JS, timeout=LIVE_MS)
             found[path] = ids
-        assert not log.errors, log.errors
         assert not log.foreign, log.foreign
+        assert not log.errors, log.errors
         return found
     finally:
         context.close()
