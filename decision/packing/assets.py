@@ -1,6 +1,7 @@
 """The runtime a page needs for live widgets: Pyodide's core files, the engine archive, the JS.
 
-`write_runtime(dest, pyodide_dir)` lays out, under `dest`:
+`write_runtime(dest, pyodide_dir)` lays out, under `dest` (without `pyodide_dir`, from the runtime the
+package carries, .prebuilt, so no Node is needed):
 
     pyodide/            the three core files of the pinned npm `pyodide` package the browser fetches
     whatmatters/        widget.js, worker.js: two generated modules that start the hand-written ones (.scripts)
