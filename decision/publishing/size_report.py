@@ -247,10 +247,10 @@ def price_freshness(today: datetime.date, data_dir: pathlib.Path | None = None) 
 
 
 def wheel_line(dist_dir: pathlib.Path) -> str:
-    """The newest wheel in `dist_dir`: its size and how much of it is the prebuilt browser runtime; "" without one."""
+    """The newest wheel in `dist_dir`: its size and how much of it is the prebuilt browser runtime."""
     wheels = sorted(dist_dir.glob("whatmatters-*.whl"), key=lambda p: p.stat().st_mtime) if dist_dir.is_dir() else []
     if not wheels:
-        return ""
+        return f"Wheel: none in {dist_dir} (`python -m build` writes one there)"
     with zipfile.ZipFile(wheels[-1]) as wheel:
         runtime = [i for i in wheel.infolist() if i.filename.startswith("decision/_runtime/")]
         packed = sum(i.compress_size for i in runtime)

@@ -16,10 +16,12 @@ def fake_wheel(path: pathlib.Path, runtime: bytes, code: bytes) -> pathlib.Path:
     return path
 
 
-def test_no_wheel_no_line(tmp_path: pathlib.Path) -> None:
-    assert size_report.wheel_line(tmp_path / "dist") == ""
+def test_without_a_wheel_the_line_says_how_to_get_one(tmp_path: pathlib.Path) -> None:
+    want = f"Wheel: none in {tmp_path / 'dist'} (`python -m build` writes one there)"
+    assert size_report.wheel_line(tmp_path / "dist") == want
     (tmp_path / "dist").mkdir()
-    assert size_report.wheel_line(tmp_path / "dist") == ""
+    (tmp_path / "dist" / "other-1.0-py3-none-any.whl").write_bytes(b"")
+    assert size_report.wheel_line(tmp_path / "dist") == want
 
 
 def test_the_line_names_the_wheel_and_its_runtime(tmp_path: pathlib.Path) -> None:
@@ -36,4 +38,4 @@ def test_the_report_prints_it(tmp_path: pathlib.Path) -> None:
     fake_wheel(tmp_path / "dist" / "whatmatters-0.1.0-py3-none-any.whl", b"\0" * 10, b"")
     text = size_report.report(site, dist_dir=tmp_path / "dist").text()
     assert "Wheel whatmatters-0.1.0-py3-none-any.whl:" in text
-    assert "Wheel" not in size_report.report(site, dist_dir=tmp_path / "none").text()
+    assert "Wheel: none in" in size_report.report(site, dist_dir=tmp_path / "none").text()
