@@ -5,8 +5,10 @@ answering by the changed threshold. Sphinx and Zensical with the same wheel: tes
 
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
+import sys
 import tarfile
 import zipfile
 from typing import Any
@@ -15,7 +17,8 @@ import pytest
 
 from decision.loading import knowledge
 from helpers.browser import LIVE_MS, wait_state
-from helpers.wheel import Artifacts, Venv, all_live
+from helpers.site import ROOT
+from helpers.wheel import Artifacts, Venv, all_live, run
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 
@@ -62,6 +65,20 @@ def test_the_wheel_carries_the_runtime_and_pyodides_licence(artifacts: Artifacts
         n for n in names if n.startswith("decision/_runtime/pyodide/") and n.rsplit("/", 1)[1] in ("LICENSE", "NOTICE")
     )
     assert "Mozilla Public License" in zipfile.ZipFile(artifacts.wheel).read(notice).decode()
+
+
+def test_the_sdist_builds_the_same_wheel_as_the_checkout(artifacts: Artifacts, tmp_path: pathlib.Path) -> None:
+    """Every file of the wheel built from the sdist has the bytes of the wheel built straight from this checkout."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(tmp_path), str(ROOT)], ROOT, env)
+    (direct,) = tmp_path.glob("whatmatters-*.whl")
+
+    def record(wheel: pathlib.Path) -> list[str]:
+        with zipfile.ZipFile(wheel) as zf:
+            name = next(n for n in zf.namelist() if n.endswith(".dist-info/RECORD"))
+            return sorted(zf.read(name).decode().splitlines())
+
+    assert record(direct) == record(artifacts.wheel)
 
 
 def test_the_venv_runs_the_installed_package(venv: Venv, tmp_path: pathlib.Path) -> None:
