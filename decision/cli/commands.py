@@ -34,7 +34,7 @@ from .asking import (
 )
 from .scanning import cmd_scan, print_scan
 from .terminal import UsageError
-from .writing import cmd_assets, cmd_prices_refresh, cmd_publish, parse_day
+from .writing import cmd_assets, cmd_data_init, cmd_prices_refresh, cmd_publish, parse_day, print_data_init
 
 # --- the parser, from a table ------------------------------------------------------------
 # Each option is written as argparse takes it: `_arg(flags..., **keywords)`. Options that
@@ -271,8 +271,9 @@ COMMANDS = (
             _arg(
                 "--pyodide",
                 metavar="DIR",
-                default="node_modules/pyodide",
-                help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
+                default=None,
+                help="the npm pyodide package to copy the core files from (default: the runtime this package "
+                "carries, or node_modules/pyodide in a checkout)",
             ),
             _arg(
                 "--data",
@@ -300,7 +301,8 @@ COMMANDS = (
                 "--pyodide",
                 metavar="DIR",
                 default=None,
-                help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
+                help="the npm pyodide package to copy the core files from (default: the runtime this package "
+                "carries, or node_modules/pyodide in a checkout)",
             ),
             _arg(
                 "--embeds", action="store_true", help="also write embed/ pages and embed.js, for other sites to frame"
@@ -310,6 +312,21 @@ COMMANDS = (
         description="ready a site built by any tool for live widgets, as Pagefind does for search: place the runtime, "
         "give its files hashed names and one build id, write robots.txt and a Content-Security-Policy into every page",
         printer=terminal.print_publish,
+    ),
+    Command(
+        "data",
+        None,
+        "work with a site's own copy of the guide's data",
+        json=False,
+        actions=(
+            Command(
+                "init",
+                cmd_data_init,
+                "copy the package's data into a new folder, for a site to edit and use",
+                (_arg("dir", metavar="DIR", help="the folder to create; it must not exist yet, or be empty"),),
+                printer=print_data_init,
+            ),
+        ),
     ),
 )
 

@@ -29,8 +29,6 @@ from ..packing.assets import RUNTIME_DIR, SITE_ASSETS, AssetsError, static_dir, 
 from . import csp
 from .pages import PublishError, publish
 
-# Where the npm `pyodide` package is looked for when no folder is named, from the current directory.
-DEFAULT_PYODIDE = pathlib.Path("node_modules") / "pyodide"
 # The theme colours an embed page takes when the command isn't told the site's own.
 DEFAULT_PALETTE = ("indigo", "amber")
 
@@ -67,8 +65,11 @@ def place_runtime(
     data_dir: str | pathlib.Path | None = None,
     with_static: bool = True,
 ) -> dict[str, Any]:
-    """Step 1: the runtime under the site's assets/ (write_runtime); returns its manifest."""
-    return write_runtime(site_dir / SITE_ASSETS, pyodide_dir or DEFAULT_PYODIDE, with_static, data_dir)
+    """Step 1: the runtime under the site's assets/ (write_runtime); returns its manifest.
+
+    Without `pyodide_dir`, the runtime this package carries, else `node_modules/pyodide` of the
+    current directory (a checkout)."""
+    return write_runtime(site_dir / SITE_ASSETS, pyodide_dir, with_static, data_dir, project_dir=pathlib.Path.cwd())
 
 
 def add_embeds(
