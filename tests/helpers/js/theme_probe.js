@@ -1,6 +1,6 @@
 // What a reader sees of the widgets' colours, measured in the page (WCAG 2 contrast): every
 // visible text against its effective background, the flow diagram's box fills, the chart's
-// lines against the chart, and each field's border against what surrounds it.
+// lines and the diagram's edges against their ground, and each field's border against what surrounds it.
 () => {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = 1;
@@ -71,7 +71,7 @@
     const fill = over(rgba(getComputedStyle(rect).fill), behind(rect.closest("svg")));
     return { where: name(rect.parentElement), luminance: Math.round(luminance(fill) * 1000) / 1000 };
   });
-  const lines = [...document.querySelectorAll(".wm-chart .wm-line, .wm-chart .wm-axis")].filter(shown).map((line) => {
+  const lines = [...document.querySelectorAll(".wm-chart :is(.wm-line, .wm-axis), .wm-diagram-svg .wm-d-edge")].filter(shown).map((line) => {
     const style = getComputedStyle(line);
     const ground = behind(line.closest("svg"));
     const ink = over(rgba(style.stroke), ground);
