@@ -147,8 +147,13 @@ _UNNAMED_SEARCH = re.compile(r'(<div class="md-search" data-md-component="search
 def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
     """Point every page at the hashed files and mark each widget with the build id; return pages changed."""
     site_dir = pathlib.Path(site_dir)
+    # Only where a tag loads the file (src= or href=): a code sample that names it, such as the
+    # Embed page's zensical.toml, keeps the plain name a reader's own site has.
     references = [
-        (re.compile(re.escape(f"{RUNTIME_DIR}/{name}") + r"(?=[\"'?#])"), f"{RUNTIME_DIR}/{names[name]}")
+        (
+            re.compile(r"((?:src|href)=[\"'][^\"'<>]*?)" + re.escape(f"{RUNTIME_DIR}/{name}") + r"(?=[\"'?#])"),
+            rf"\g<1>{RUNTIME_DIR}/{names[name]}",
+        )
         for name in HASHED
         if name.endswith((".js", ".css"))
     ]
