@@ -43,6 +43,7 @@ RUNTIME_MODULES = (
     "ai_advice.py",
     "screener.py",
     "screen_model.py",
+    "regex_gate.py",
     "table_registry.py",
     "formatting.py",
     "render/__init__.py",
