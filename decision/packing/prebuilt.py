@@ -23,7 +23,7 @@ import pathlib
 import shutil
 import zipfile
 
-from .archive import FIXED_DATE, PACKAGE_DIR, RUNTIME_MODULES, archive_bytes, members
+from .archive import PACKAGE_DIR, RUNTIME_MODULES, archive_bytes, members, zip_bytes
 from .bytecode import ENGINE_OPTIMIZE, SCRIPT, STDLIB_LINES, STDLIB_OPTIMIZE, compiled_zip
 from .stdlib import minimal_lock, trimmed_stdlib_bytes
 
@@ -142,12 +142,4 @@ def engine_archive(runtime: pathlib.Path, data_dir: pathlib.Path | None = None) 
         entries += [(info.filename, code.read(info)) for info in code.infolist()]
     rules = [(name, path) for name, path in members(data_dir=data_dir) if name.startswith(f"{PACKAGE_DIR.name}/data/")]
     entries += [(name, path.read_bytes()) for name, path in rules]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as out:
-        for name, content in sorted(entries):
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            out.writestr(info, content, compresslevel=9)
-    return buffer.getvalue()
+    return zip_bytes(sorted(entries))
