@@ -3,7 +3,8 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", "site/", ".venv/", "bench/", "tools/"] },
+  // decision/_runtime/: the prebuilt runtime the build hook copies from the npm pyodide package (gitignored).
+  { ignores: ["node_modules/", "site/", ".venv/", "bench/", "tools/", "decision/_runtime/", "decision/_runtime.partial/"] },
   js.configs.recommended,
   {
     files: ["overrides/assets/whatmatters/**/*.js"],

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .regex_gate import GatedPattern
 from .screen_model import ScreenModel
 
 COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
@@ -206,6 +207,11 @@ class Pattern:
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.source)
+
+    @functools.cached_property
+    def gated(self) -> GatedPattern:
+        """The same search, run only on the branches whose words the message holds (regex_gate)."""
+        return GatedPattern(self.source)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any
 
 from .knowledge import Knowledge
+from .regex_gate import word_checker
 
 # Characters that carry no letter of their own: zero-width spaces and joiners, the
 # soft hyphen, the word joiner, the byte-order mark, and invisible separators.
@@ -141,8 +142,9 @@ def screen(k: Knowledge, text: str) -> dict[str, Any]:
     """Which suspicious patterns a message trips, each with the reader's words that tripped it and why."""
     form, origin = screen_form(text)
     hits = []
+    holds = word_checker(form)
     for p in k.ai.patterns:
-        match = p.regex.search(form)
+        match = p.gated.search(form, holds)
         if match:
             start, end = match.span()
             # Map the match back onto what the reader wrote, so they see their own words.

@@ -1,9 +1,8 @@
 """MkDocs hook: a strict Content-Security-Policy as the first element of every page's <head>.
 
-Thin on purpose: the work is `decision.csp.protect_site`, which hashes the inline scripts
-the theme actually wrote (so a Material upgrade updates the policy instead of breaking it)
-and writes one policy into every HTML file. `python -m decision.publishing.csp SITE_DIR` does the
-same for a site built by another tool.
+Thin on purpose: this is step 4 of `whatmatters publish` (decision/publishing/post_build.py),
+which hashes the inline scripts the theme actually wrote (so a Material upgrade updates the
+policy instead of breaking it) and writes one policy into every HTML file.
 
 `mkdocs serve` gets no policy: its live reload injects an inline script into each page as
 it serves it, after the build, which a hash computed here could never allow. Only the
@@ -16,7 +15,7 @@ import pathlib
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from decision.publishing.csp import protect_site
+from decision.publishing.post_build import protect
 
 _serving = False
 
@@ -30,4 +29,4 @@ def on_startup(command: str, dirty: bool, **kwargs: object) -> None:
 # After every page is written: hash the inline scripts and put the policy into each page.
 def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
     if not _serving:
-        protect_site(pathlib.Path(config.site_dir))
+        protect(pathlib.Path(config.site_dir))

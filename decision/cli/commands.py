@@ -10,9 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from .. import __version__
 from ..errors import DataError
@@ -33,34 +31,30 @@ from .asking import (
     cmd_topics,
 )
 from .scanning import cmd_scan, print_scan
+from .table import Arg, Args, Command
+from .table import arg as _arg
 from .terminal import UsageError
-from .writing import cmd_assets, cmd_prices_refresh, parse_day
+from .writing import cmd_assets, cmd_data_init, cmd_prices_refresh, cmd_publish, parse_day, print_data_init
 
 # --- the parser, from a table ------------------------------------------------------------
 # Each option is written as argparse takes it: `_arg(flags..., **keywords)`. Options that
 # come from the guide's data (the plan's signals, the topics) are functions of the knowledge.
 
-Arg = tuple[tuple[str, ...], dict[str, Any]]
-Args = tuple[Arg | Callable[[Knowledge], Iterable[Arg]], ...]
-
-
-def _arg(*flags: str, **options: Any) -> Arg:
-    return flags, options
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    func: Callable[[argparse.Namespace], dict[str, Any]] | None
-    help: str
-    args: Args = ()
-    description: str = ""  # the help's own line, when it says more than the list of commands does
-    json: bool = True  # takes --json
-    actions: tuple[Command, ...] = ()  # a command with subcommands of its own (`prices refresh`)
-    printer: Callable[[dict[str, Any]], None] | None = None  # prints the result as text; without, the command does
-
-
 JSON = _arg("--json", action="store_true", help="print machine-readable JSON")
+# The two options of the commands that ready another site (assets, publish).
+PYODIDE = _arg(
+    "--pyodide",
+    metavar="DIR",
+    default=None,
+    help="the npm pyodide package to copy the core files from (default: the runtime this package carries, "
+    "or node_modules/pyodide in a checkout)",
+)
+DATA = _arg(
+    "--data",
+    metavar="DIR",
+    default=None,
+    help="your own copy of decision/data/, checked and packed into the browser's engine (default: ours)",
+)
 PRICES: Args = (
     _arg("--prices", metavar="SET", default=None, help="price set (see: whatmatters models)"),
     _arg("--date", metavar="DAY", default=None, help="prices in force on this day (default: today)"),
@@ -268,20 +262,48 @@ COMMANDS = (
         "copy the live widgets' runtime (Pyodide, engine, scripts) into a site folder",
         (
             _arg("dest", metavar="DEST", help="folder to write, e.g. your site's assets/ folder"),
-            _arg(
-                "--pyodide",
-                metavar="DIR",
-                default="node_modules/pyodide",
-                help="the npm pyodide package to copy the core files from (default: node_modules/pyodide)",
-            ),
-            _arg(
-                "--data",
-                metavar="DIR",
-                default=None,
-                help="your own copy of decision/data/, checked and packed into the browser's engine (default: ours)",
-            ),
+            PYODIDE,
+            DATA,
         ),
         printer=terminal.print_assets,
+    ),
+    Command(
+        "publish",
+        cmd_publish,
+        "ready a site another tool built for live widgets: runtime, hashed names, robots.txt, policy",
+        (
+            _arg("site_dir", metavar="SITE_DIR", help="the folder the site generator wrote, e.g. site"),
+            _arg(
+                "--site-url",
+                metavar="URL",
+                default=None,
+                help="the address the site is served at; robots.txt then names its sitemap",
+            ),
+            DATA,
+            PYODIDE,
+            _arg(
+                "--embeds", action="store_true", help="also write embed/ pages and embed.js, for other sites to frame"
+            ),
+            _arg("--no-csp", action="store_true", help="leave out the Content-Security-Policy <meta>"),
+        ),
+        description="ready a site built by any tool for live widgets, as Pagefind does for search: place the runtime, "
+        "give its files hashed names and one build id, write robots.txt and a Content-Security-Policy into every page",
+        printer=terminal.print_publish,
+    ),
+    Command(
+        "data",
+        None,
+        "work with a site's own copy of the guide's data",
+        json=False,
+        actions=(
+            Command(
+                "init",
+                cmd_data_init,
+                "copy the package's data into a new folder, for a site to edit and use",
+                (_arg("dir", metavar="DIR", help="the folder to create; it must not exist yet, or be empty"),),
+                printer=print_data_init,
+            ),
+        ),
     ),
 )
 

@@ -195,6 +195,22 @@ def print_assets(result: dict[str, Any]) -> None:
     )
 
 
+def print_publish(result: dict[str, Any]) -> None:
+    mb = result["runtime_bytes"] / 1_048_576
+    extras = [f"{len(result['embeds'])} embed pages"] if result["embeds"] else []
+    extras += ["robots.txt"] if result["robots"] else []
+    extras += ["a Content-Security-Policy in every page"] if result["csp"] else []
+    print(
+        f"Published {result['site']} as {result['build']}: {result['pages']} pages, "
+        f"Pyodide {result['pyodide']} and the engine ({mb:.1f} MB){''.join(', ' + e for e in extras)}."
+    )
+    if result["csp_blocked"]:
+        print(
+            f"The policy blocks something on {len(result['csp_blocked'])} pages (first: {result['csp_blocked'][0]}), "
+            "such as inline styles; rerun with --no-csp if they matter."
+        )
+
+
 def print_prices_refresh(result: dict[str, Any]) -> None:
     print(
         f"Wrote {result['models']} models to {result['path']}: prices as of {result['effective']}, "

@@ -27,6 +27,7 @@ from ..knowledge import Knowledge
 from ..loading import knowledge
 from ..packing.assets import RUNTIME_DIR
 from ..publishing.pages import hashed_name
+from .embed_snippets import fill_guide_page
 from .markdown import render_fence
 
 SCRIPT_SOURCE = pathlib.Path(__file__).with_name("embed.js")
@@ -140,16 +141,21 @@ def host_pages(site_dir: pathlib.Path) -> dict[str, str]:
 
 
 def write_embeds(
-    site_dir: str | pathlib.Path, primary: str = "indigo", accent: str = "amber", site_url: str | None = None
+    site_dir: str | pathlib.Path,
+    primary: str = "indigo",
+    accent: str = "amber",
+    site_url: str | None = None,
+    k: Knowledge | None = None,
 ) -> list[str]:
     """Write the embed pages and embed.js into a built site; return the pages' names.
 
     With `site_url`, each embed page names the guide page its widget lives on as its canonical
     address (the Embed guide page for a widget placed on no other page), so search engines send
     readers to the guide, not to a bare frame; without `site_url` it asks not to be indexed.
+    `k`, a site's own knowledge, renders the first states (default: the package's).
     """
     site_dir = pathlib.Path(site_dir)
-    k = knowledge()
+    k = knowledge() if k is None else k
     hosts = host_pages(site_dir)
     home = site_dir / RUNTIME_DIR
     names = {name: _hash_in_place(home, name) if (home / name).is_file() else name for name in PAGE_FILES}
@@ -185,6 +191,10 @@ def write_embeds(
         (site_dir / "embed" / name).mkdir(parents=True, exist_ok=True)
         (site_dir / "embed" / name / "index.html").write_text(page, encoding="utf-8")
         written.append(name)
+    guide = site_dir / "embed" / "index.html"  # the Embed guide page, when the site has one
+    if guide.is_file():
+        titles = {name: title for name, (title, _) in embeds(k).items()}
+        guide.write_text(fill_guide_page(guide.read_text(encoding="utf-8"), site_url, titles), encoding="utf-8")
     script = embed_script(k)
     for stale in site_dir.glob("embed.*.js"):
         stale.unlink()

@@ -6,18 +6,22 @@
 It adds the ```whatmatters fence (the `decision.integrations.markdown` extension, unless the site
 lists it already), loads widget.js and whatmatters.css on every page, and after each build
 places the runtime (Pyodide's core, the engine archive, the scripts) under `assets/`, all
-served from the site's own origin. With `data_dir`, the site's own copy of decision/data/
-drives both the build-time HTML and the browser's engine. Build-time code.
+served from the site's own origin: the runtime the wheel carries, so no Node is needed (or the npm
+package at `pyodide_dir`). With `data_dir`, the site's own copy of decision/data/ (`whatmatters
+data init DIR` makes one) drives both the build-time HTML and the browser's engine, and `mkdocs
+serve` rebuilds when it changes. Build-time code.
 """
 
 from __future__ import annotations
 
 import pathlib
+from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 
 from ..errors import DataError
@@ -33,8 +37,9 @@ class WhatMattersConfig(Config):  # type: ignore[no-untyped-call]
 
     data_dir = config_options.Type(str, default="")
     """A copy of decision/data/ with the site's own rules, relative to mkdocs.yml; empty: the package's."""
-    pyodide_dir = config_options.Type(str, default="node_modules/pyodide")
-    """The npm `pyodide` package whose core files the runtime copies, relative to mkdocs.yml."""
+    pyodide_dir = config_options.Type(str, default="")
+    """The npm `pyodide` package whose core files the runtime copies, relative to mkdocs.yml; empty: the
+    runtime the package carries, or in a checkout without one, `node_modules/pyodide`."""
 
 
 class WhatMattersPlugin(BasePlugin[WhatMattersConfig]):  # type: ignore[no-untyped-call]
@@ -63,11 +68,23 @@ class WhatMattersPlugin(BasePlugin[WhatMattersConfig]):  # type: ignore[no-untyp
         )
         return config
 
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """`mkdocs serve` rebuilds when a file of the site's own data changes, as it does for a page."""
+        if self.config.data_dir:
+            server.watch(str(self._path(config, self.config.data_dir)))
+        return server
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         data_dir = self._path(config, self.config.data_dir) if self.config.data_dir else None
+        pyodide_dir = self._path(config, self.config.pyodide_dir) if self.config.pyodide_dir else None
         try:
             write_runtime(
-                pathlib.Path(config.site_dir) / SITE_ASSETS, self._path(config, self.config.pyodide_dir), True, data_dir
+                pathlib.Path(config.site_dir) / SITE_ASSETS,
+                pyodide_dir,
+                True,
+                data_dir,
+                project_dir=self._path(config, "."),
+                setting="the plugin's `pyodide_dir` in mkdocs.yml",
             )
         except (AssetsError, DataError) as exc:
             raise PluginError(f"whatmatters: {exc}") from None

@@ -11,7 +11,9 @@ The directive's body is a fence's body, rendered by the same engine and renderer
 Markdown fence; after an HTML build the runtime is copied into `_static/`, so the widget
 goes live from the site's own origin. `whatmatters_data_dir` in conf.py points at a site's
 own copy of decision/data/ (build-time HTML and the browser's engine alike);
-`whatmatters_pyodide_dir` at the npm `pyodide` package. Thin on purpose. Build-time code.
+`whatmatters_pyodide_dir` at the npm `pyodide` package, for another Pyodide than the one the wheel
+carries. Both paths are relative to the folder of conf.py (with `sphinx-quickstart --sep`, that is
+`source/`), or absolute. Thin on purpose. Build-time code.
 """
 
 from __future__ import annotations
@@ -80,13 +82,15 @@ def _copy_runtime(app: Sphinx, exception: Exception | None) -> None:
     """After an HTML build: the runtime under _static/, next to the pages that load it."""
     if exception is not None or app.builder.format != "html":
         return
-    data_dir = app.config.whatmatters_data_dir
+    data_dir, pyodide_dir = app.config.whatmatters_data_dir, app.config.whatmatters_pyodide_dir
     try:
         write_runtime(
             pathlib.Path(app.outdir) / "_static",
-            pathlib.Path(app.confdir) / app.config.whatmatters_pyodide_dir,
+            pathlib.Path(app.confdir) / pyodide_dir if pyodide_dir else None,
             True,
             pathlib.Path(app.confdir) / data_dir if data_dir else None,
+            project_dir=pathlib.Path(app.confdir),
+            setting="`whatmatters_pyodide_dir` in conf.py",
         )
     except Exception as exc:  # AssetsError or DataError: say which file, not a traceback
         raise ExtensionError(f"whatmatters: {exc}") from None
@@ -94,7 +98,7 @@ def _copy_runtime(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("whatmatters_data_dir", "", "env", types=[str])
-    app.add_config_value("whatmatters_pyodide_dir", "node_modules/pyodide", "env", types=[str])
+    app.add_config_value("whatmatters_pyodide_dir", "", "env", types=[str])
     app.add_directive("whatmatters", WhatMattersDirective)
     app.add_js_file(f"{RUNTIME_DIR.name}/widget.js", type="module")
     app.add_css_file(f"{RUNTIME_DIR.name}/whatmatters.css")

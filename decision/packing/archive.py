@@ -15,6 +15,7 @@ import hashlib
 import io
 import pathlib
 import zipfile
+from collections.abc import Iterable
 
 from .. import __version__
 from .bytecode import ENGINE_OPTIMIZE, compiled_zip
@@ -43,6 +44,7 @@ RUNTIME_MODULES = (
     "ai_advice.py",
     "screener.py",
     "screen_model.py",
+    "regex_gate.py",
     "scan.py",
     "scan_rules.py",
     "scan_ignore.py",
@@ -89,17 +91,22 @@ def members(
     return sorted(chosen)
 
 
-def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR, data_dir: pathlib.Path | None = None) -> bytes:
-    """The zip itself: same source in, same bytes out."""
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of (name, bytes) entries in the order given, with one date and one mode: same entries, same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
-        for name, path in members(package_dir, data_dir):
+        for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # record Unix permissions whichever system builds it
             info.external_attr = FILE_MODE << 16
-            zf.writestr(info, path.read_bytes(), compresslevel=9)
+            zf.writestr(info, content, compresslevel=9)
     return buffer.getvalue()
+
+
+def archive_bytes(package_dir: pathlib.Path = PACKAGE_DIR, data_dir: pathlib.Path | None = None) -> bytes:
+    """The zip itself: same source in, same bytes out."""
+    return zip_bytes((name, path.read_bytes()) for name, path in members(package_dir, data_dir))
 
 
 def build_archive(

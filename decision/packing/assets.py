@@ -1,6 +1,7 @@
 """The runtime a page needs for live widgets: Pyodide's core files, the engine archive, the JS.
 
-`write_runtime(dest, pyodide_dir)` lays out, under `dest`:
+`write_runtime(dest, pyodide_dir)` lays out, under `dest` (without `pyodide_dir`, from the runtime the
+package carries, .prebuilt, so no Node is needed):
 
     pyodide/            the three core files of the pinned npm `pyodide` package the browser fetches
     whatmatters/        widget.js, worker.js: two generated modules that start the hand-written ones (.scripts)
@@ -16,6 +17,7 @@ other site. It is build-time code: the browser never imports it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 import shutil
@@ -25,12 +27,12 @@ from .. import __version__
 from ..loading import load
 from .archive import PACKAGE_DIR, build_archive, integrity
 from .bytecode import BytecodeError
+from .prebuilt import PYODIDE_FILES, engine_archive, packaged, pyodide_version
 from .scripts import SCRIPTS_DIR, copy_modules, write_dev_scripts
 from .stdlib import minimal_lock, write_trimmed_stdlib
 
 # What the browser fetches from the core; the full stdlib and lock file are only read here: the
 # worker gets a stdlib trimmed to what the engine imports and a lock without packages (.stdlib).
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 SOURCE_FILES = ("python_stdlib.zip", "pyodide-lock.json")
 # Copied as they are next to the scripts folder (with_static=True); the theme copies them for our own site.
 STATIC_FILES = ("whatmatters.css",)
@@ -53,38 +55,57 @@ def static_dir() -> pathlib.Path:
     raise AssetsError("the widget scripts are missing from this installation of whatmatters")
 
 
-def pyodide_version(pyodide_dir: pathlib.Path) -> str:
-    try:
-        return str(json.loads((pyodide_dir / "package.json").read_text(encoding="utf-8"))["version"])
-    except (OSError, ValueError, KeyError):
-        return "unknown"
+def find_pyodide(project_dir: pathlib.Path | None = None) -> pathlib.Path | None:
+    """A checkout's npm pyodide package: in the site's folder or the one above it (Sphinx's `--sep`
+    layout keeps conf.py in source/), else in this checkout of whatmatters."""
+    roots: tuple[pathlib.Path, ...] = (project_dir, project_dir.parent) if project_dir is not None else ()
+    for root in (*roots, PACKAGE_DIR.parent):
+        if root is not None and all((root / "node_modules" / "pyodide" / n).is_file() for n in PYODIDE_FILES):
+            return root / "node_modules" / "pyodide"
+    return None
 
 
 def write_runtime(
     dest: str | pathlib.Path,
-    pyodide_dir: str | pathlib.Path,
+    pyodide_dir: str | pathlib.Path | None = None,
     with_static: bool = True,
     data_dir: str | pathlib.Path | None = None,
+    *,
+    project_dir: str | pathlib.Path | None = None,
+    setting: str = "--pyodide",
 ) -> dict[str, Any]:
     """Copy everything live widgets need into `dest` and return the manifest written there.
 
     `data_dir`, a site's own copy of decision/data/, is validated like ours and packed into
-    the engine archive in place of the package's data.
+    the engine archive in place of the package's data. Without `pyodide_dir`, the runtime the
+    package carries (.prebuilt) is used, so no Node is needed; when this installation has none
+    made from its own code (a checkout), the npm package under `project_dir` or this checkout.
+    `setting` is what the error calls the way to give `pyodide_dir` (an option of mkdocs.yml, conf.py or the CLI).
     """
     if data_dir is not None:
         load(data_dir)  # a DataError names the file and the problem before anything is written
-    dest, pyodide_dir = pathlib.Path(dest), pathlib.Path(pyodide_dir)
-    missing = [name for name in PYODIDE_FILES + SOURCE_FILES if not (pyodide_dir / name).is_file()]
+    dest = pathlib.Path(dest)
+    prebuilt_dir = packaged() if pyodide_dir is None else None
+    if pyodide_dir is None and prebuilt_dir is None:
+        pyodide_dir = find_pyodide(None if project_dir is None else pathlib.Path(project_dir))
+        if pyodide_dir is None:
+            raise AssetsError(
+                "this installation of whatmatters carries no prebuilt Pyodide runtime and no node_modules/pyodide "
+                f"was found; install the published wheel, or set {setting} to the folder of the npm pyodide package"
+            )
+    core = prebuilt_dir / "pyodide" if prebuilt_dir is not None else pathlib.Path(str(pyodide_dir))
+    sources = () if prebuilt_dir is not None else SOURCE_FILES
+    missing = [name for name in PYODIDE_FILES + sources if not (core / name).is_file()]
     if missing:
         raise AssetsError(
-            f"Pyodide's {', '.join(missing)} not found in {pyodide_dir}; run `npm ci` "
-            "or point --pyodide at the npm pyodide package"
+            f"Pyodide's {', '.join(missing)} not found in {core}; set {setting} to the folder of the npm pyodide "
+            "package (`npm ci` puts it in node_modules/pyodide)"
         )
     (dest / PYODIDE_DIR.name).mkdir(parents=True, exist_ok=True)
     sizes = {}
     for name in PYODIDE_FILES:
-        shutil.copyfile(pyodide_dir / name, dest / PYODIDE_DIR.name / name)
-        sizes[name] = (pyodide_dir / name).stat().st_size
+        shutil.copyfile(core / name, dest / PYODIDE_DIR.name / name)
+        sizes[name] = (core / name).stat().st_size
     pyodide_bytes = sum(sizes.values())
     home = dest / RUNTIME_DIR.name
     engine_dir = home / "engine"
@@ -93,11 +114,18 @@ def write_runtime(
     stdlib_dir = home / "stdlib"
     if stdlib_dir.is_dir():
         shutil.rmtree(stdlib_dir)
-    try:  # both byte-compiled for this Pyodide's Python (.bytecode): no compiling from source at start
-        archive = build_archive(engine_dir, data_dir, pyodide_dir)
-        stdlib = write_trimmed_stdlib(pyodide_dir / "python_stdlib.zip", stdlib_dir, pyodide_dir)
-    except BytecodeError as exc:
-        raise AssetsError(str(exc)) from None
+    data = None if data_dir is None else pathlib.Path(data_dir)
+    if prebuilt_dir is not None:  # compiled once when the wheel was built; the data goes in as it is
+        archive = _hashed(engine_dir, f"whatmatters-{__version__}", engine_archive(prebuilt_dir, data))
+        stdlib = _hashed(stdlib_dir, "stdlib", (prebuilt_dir / "stdlib.zip").read_bytes())
+        lock = json.loads((prebuilt_dir / "lock.json").read_text(encoding="utf-8"))
+    else:
+        try:  # both byte-compiled for this Pyodide's Python (.bytecode): no compiling from source at start
+            archive = build_archive(engine_dir, data, core)
+            stdlib = write_trimmed_stdlib(core / "python_stdlib.zip", stdlib_dir, core)
+        except BytecodeError as exc:
+            raise AssetsError(str(exc)) from None
+        lock = minimal_lock(core / "pyodide-lock.json")
     if with_static:
         for name in STATIC_FILES:
             shutil.copyfile(static_dir() / name, home / name)
@@ -108,11 +136,11 @@ def write_runtime(
         "version": __version__,
         "engine": {"url": f"engine/{archive.name}", "integrity": integrity(archive), "bytes": archive.stat().st_size},
         "pyodide": {
-            "version": pyodide_version(pyodide_dir),
+            "version": pyodide_version(core),
             "index": "../pyodide/",
             "module": "../pyodide/pyodide.mjs",
             "bytes": pyodide_bytes,
-            "lock": minimal_lock(pyodide_dir / "pyodide-lock.json"),
+            "lock": lock,
         },
         "stdlib": {"url": f"stdlib/{stdlib.name}", "bytes": stdlib.stat().st_size},
     }
@@ -122,3 +150,11 @@ def write_runtime(
     manifest["fetched_bytes"] = manifest["engine"]["bytes"] + sizes["pyodide.asm.wasm"] + manifest["stdlib"]["bytes"]
     (home / "runtime.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
+
+
+def _hashed(folder: pathlib.Path, stem: str, data: bytes) -> pathlib.Path:
+    """Write `data` as `<stem>-<first 12 hex of its SHA-256>.zip` in `folder`, as archive and stdlib name theirs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+    target.write_bytes(data)
+    return target

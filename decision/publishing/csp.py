@@ -11,8 +11,8 @@ inline scripts may run under the policy of the page the visit started on.
 script whose hash it lacks, an event-handler or style attribute, a `<style>` element, a
 `javascript:` URL), or a policy that is missing, misplaced or weaker than `policy`.
 
-Build-time code: `python -m decision.publishing.csp SITE_DIR` does the same for a site built by any
-tool. The browser never imports it.
+Build-time code, step 4 of `whatmatters publish SITE_DIR` (post_build.py) for a site built by
+any tool, and of the MkDocs hook hooks/csp.py. The browser never imports it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import hashlib
 import html.parser
 import pathlib
 import re
-import sys
 from collections.abc import Iterable
 
 # The policy minus the script hashes. Every fetch is same-origin; Pyodide needs to compile
@@ -226,9 +225,3 @@ def protect_site(site_dir: str | pathlib.Path) -> str:
         if protected != page:
             path.write_text(protected, encoding="utf-8")
     return text
-
-
-if __name__ == "__main__":  # python -m decision.publishing.csp SITE_DIR
-    if len(sys.argv) != 2 or not pathlib.Path(sys.argv[1]).is_dir():
-        sys.exit("usage: python -m decision.publishing.csp SITE_DIR")
-    print(protect_site(sys.argv[1]))

@@ -26,15 +26,16 @@ release a reader can hold new HTML with an old script, or an old worker with a n
 - Material's palette stylesheet loses its "no transitions while the colours switch" rule
   (`calm_palette_switch`): Material sets and clears that attribute on <body> at every page
   load, and the rule's `[data-md-color-switching] *` made each of the two a restyle of the
-  whole document (ai/: 3,250 elements styled during load with it, 2,183 without). The only
+  whole document (ai/: 3,250 elements styled during load with it, 2,183 without; Zensical keeps
+  the same rule in assets/stylesheets/modern/ and classic/). The only
   loss: switching light/dark by hand fades colours for a fraction of a second.
 
 `absolute_urls(site_dir, site_url)` lists every URL in the output that a moved site would
 break (root-absolute or plain http://), the 404 page's own base excepted: Pages serves that
 page at any depth, so its links are absolute paths under the base `site_url` names.
 
-Build-time code, called by the MkDocs hook `hooks/pages.py`; the browser never imports it.
-`python -m decision.publishing.pages SITE_DIR [SITE_URL]` does the same for a site built by another tool.
+Build-time code, step 3 of `whatmatters publish SITE_DIR` (post_build.py), which the MkDocs
+hook `hooks/pages.py` calls too; the browser never imports it.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ import json
 import pathlib
 import re
 import shutil
-import sys
 import urllib.parse
 
 from ..packing.assets import RUNTIME_DIR
@@ -147,8 +147,13 @@ _UNNAMED_SEARCH = re.compile(r'(<div class="md-search" data-md-component="search
 def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
     """Point every page at the hashed files and mark each widget with the build id; return pages changed."""
     site_dir = pathlib.Path(site_dir)
+    # Only where a tag loads the file (src= or href=): a code sample that names it, such as the
+    # Embed page's zensical.toml, keeps the plain name a reader's own site has.
     references = [
-        (re.compile(re.escape(f"{RUNTIME_DIR}/{name}") + r"(?=[\"'?#])"), f"{RUNTIME_DIR}/{names[name]}")
+        (
+            re.compile(r"((?:src|href)=[\"'][^\"'<>]*?)" + re.escape(f"{RUNTIME_DIR}/{name}") + r"(?=[\"'?#])"),
+            rf"\g<1>{RUNTIME_DIR}/{names[name]}",
+        )
         for name in HASHED
         if name.endswith((".js", ".css"))
     ]
@@ -173,7 +178,7 @@ _SWITCHING_RULE = re.compile(r"(?:(?<=\})|^)\[data-md-color-switching\][^{}]*\{[
 def calm_palette_switch(site_dir: str | pathlib.Path) -> int:
     """Drop the palette-switching rule from Material's palette stylesheet; return rules removed."""
     removed = 0
-    for path in sorted(pathlib.Path(site_dir).glob("assets/stylesheets/palette.*.css")):
+    for path in sorted(pathlib.Path(site_dir).glob("assets/stylesheets/**/palette.*.css")):
         css = path.read_text(encoding="utf-8")
         text, n = _SWITCHING_RULE.subn("", css)
         if n:
@@ -249,9 +254,3 @@ def absolute_urls(site_dir: str | pathlib.Path, site_url: str) -> list[str]:
             urls += [m.group(2) for m in _JS_URL.finditer(text)]
         found += [f"{relative}: {url}" for url in urls if _bad(url, allowed)]
     return found
-
-
-if __name__ == "__main__":  # python -m decision.publishing.pages SITE_DIR [SITE_URL]
-    if len(sys.argv) not in (2, 3) or not pathlib.Path(sys.argv[1]).is_dir():
-        sys.exit("usage: python -m decision.publishing.pages SITE_DIR [SITE_URL]")
-    print(json.dumps(publish(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None), indent=2))

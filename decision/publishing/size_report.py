@@ -8,6 +8,9 @@ and JS, the search index, the sitemap (instant navigation), the widget script an
 the engine archive). Only the Pyodide core may be over 1 MB (1,048,576 bytes); `check`
 names any other file that is.
 
+With a wheel in `dist/` (`python -m build`), the report also gives its size and the share of it
+that is the prebuilt browser runtime.
+
 Build-time code: `make build` runs `python -m decision.publishing.size_report site`, which prints
 the report and exits 1 when a file other than the Pyodide core is over 1 MB.
 """
@@ -22,6 +25,7 @@ import pathlib
 import posixpath
 import re
 import sys
+import zipfile
 
 from ..packing.assets import PYODIDE_DIR, RUNTIME_DIR
 
@@ -171,6 +175,7 @@ class Report:
     price_bytes: int = 0  # the price sets in the engine archive, gzipped
     price_files: int = 0
     freshness: str = ""  # when the prices were last checked, or a warning that they are stale
+    wheel: str = ""  # what the built wheel weighs, when dist/ holds one
 
     @property
     def visit_bytes(self) -> int:
@@ -197,6 +202,8 @@ class Report:
             )
         if self.freshness:
             lines.append(self.freshness)
+        if self.wheel:
+            lines.append(self.wheel)
         if self.over:
             lines.append(
                 "Over 1 MB outside the Pyodide core: " + ", ".join(f"{f.path} ({_mb(f.raw)})" for f in self.over)
@@ -239,7 +246,27 @@ def price_freshness(today: datetime.date, data_dir: pathlib.Path | None = None) 
     return f"Prices last checked {checked} ({age} days ago; a warning after {limit})", False
 
 
-def report(site_dir: str | pathlib.Path, largest: int = 8, today: datetime.date | None = None) -> Report:
+def wheel_line(dist_dir: pathlib.Path) -> str:
+    """The newest wheel in `dist_dir`: its size and how much of it is the prebuilt browser runtime."""
+    wheels = sorted(dist_dir.glob("whatmatters-*.whl"), key=lambda p: p.stat().st_mtime) if dist_dir.is_dir() else []
+    if not wheels:
+        return f"Wheel: none in {dist_dir} (`python -m build` writes one there)"
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        runtime = [i for i in wheel.infolist() if i.filename.startswith("decision/_runtime/")]
+        packed = sum(i.compress_size for i in runtime)
+        unpacked = sum(i.file_size for i in runtime)
+    return (
+        f"Wheel {wheels[-1].name}: {_mb(wheels[-1].stat().st_size)} "
+        f"(the browser runtime in it: {_mb(packed)}, {_mb(unpacked)} installed)"
+    )
+
+
+def report(
+    site_dir: str | pathlib.Path,
+    largest: int = 8,
+    today: datetime.date | None = None,
+    dist_dir: str | pathlib.Path = "dist",
+) -> Report:
     """Measure the site in `site_dir`; the first-visit figure is for its heaviest widget page."""
     site_dir = pathlib.Path(site_dir)
     files = site_files(site_dir)
@@ -256,6 +283,7 @@ def report(site_dir: str | pathlib.Path, largest: int = 8, today: datetime.date 
         price_bytes=(priced := price_data())[0],
         price_files=priced[1],
         freshness=price_freshness(today or datetime.date.today())[0],
+        wheel=wheel_line(pathlib.Path(dist_dir)),
     )
 
 

@@ -185,7 +185,9 @@ class TestOnAnotherOrigin:
         assert not errors, errors
         assert not foreign, foreign
 
-    def test_copy_works_inside_a_cross_origin_frame(self, chromium: Any, origins: dict[str, Any]) -> None:
+    def test_copy_works_inside_a_cross_origin_frame(
+        self, chromium: Any, origins: dict[str, Any], built_site: Build
+    ) -> None:
         """Issue 28, finding 4: the frames embed.js makes, and the documented plain iframe, allow
         clipboard-write and nothing else, so Copy link works in a widget framed by another origin."""
         context, errors, _ = open_context(chromium, [origins["ours"], origins["host"]])
@@ -203,8 +205,8 @@ class TestOnAnotherOrigin:
             frame.wait_for_function("el => el.textContent !== ''", arg=status.element_handle(), timeout=LIVE_MS)
             assert status.text_content() == "Copied.", (selector, status.text_content())
             assert "/embed/" in page.evaluate("() => navigator.clipboard.readText()")
-        snippet = (pathlib.Path(__file__).resolve().parents[2] / "content" / "embed.md").read_text(encoding="utf-8")
-        assert snippet.count('allow="clipboard-write"') >= 2  # the snippet to copy, and the live one
+        guide = (built_site.site / "embed" / "index.html").read_text(encoding="utf-8")
+        assert guide.count('allow="clipboard-write"') >= 2  # the snippet to copy, and the live one
         assert not errors, errors
 
     def test_only_its_own_frames_messages_of_the_right_shape_resize(

@@ -185,6 +185,12 @@ def test_the_pre_commit_hook_entry_runs_on_a_temp_repository(tmp_path) -> None:
     assert good.returncode == 0, good.stdout
 
 
+def test_the_shipped_rules_pass_the_flood_guard() -> None:
+    """`rules()` skips the timing at start; here every shipped pattern is timed on the floods."""
+    timed = scan_rules.load(DATA_DIR, knowledge())
+    assert [r.id for r in timed.rules] == [r.id for r in scan_rules.rules().rules]
+
+
 @pytest.mark.parametrize(
     ("pattern", "problem"),
     [("(a+)+$", "nests a repeat"), (r"(?:\w+\s?)*!", "nests a repeat"), (r"a.*b.*c.*d.*=.*x", "flood guard")],

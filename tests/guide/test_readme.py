@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+from helpers.wheel import readme_install
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 MAX_LINES = 200
@@ -52,8 +54,14 @@ def runs_the_whole_suite() -> bool:
     return len(runs) == 1 and runs[0].rstrip().endswith("-m pytest")
 
 
+def install_is_run() -> bool:
+    """The packaging test installs the built wheel by the README's own line (helpers.wheel.make_venv reads it)."""
+    users = [p for p in (ROOT / "tests").rglob("*.py") if p.parent.name != "helpers"]
+    return any("make_venv(" in p.read_text(encoding="utf-8") for p in users)
+
+
 # Each command a README may show, and how the suite runs it.
-RUN_BY_THE_SUITE = {"make serve": serve_is_run, "make test": runs_the_whole_suite}
+RUN_BY_THE_SUITE = {"make serve": serve_is_run, "make test": runs_the_whole_suite, readme_install()[0]: install_is_run}
 
 
 def unrun(text: str) -> list[str]:

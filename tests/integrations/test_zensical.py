@@ -77,7 +77,7 @@ def test_the_section_shows_both_forms_by_public_names() -> None:
 @pytest.mark.parametrize("form", ["extension", "custom fence"])
 def test_a_zensical_project_as_the_page_shows(tmp_path: pathlib.Path, form: str) -> None:
     """`zensical build --clean` renders the fence as the engine does, links the widget's script and
-    stylesheet, and `whatmatters assets SITE_DIR/assets` then puts both where the page links them."""
+    stylesheet, and `whatmatters publish site` then puts both where the page links them, renamed."""
     config = configs()[form]
     (tmp_path / "zensical.toml").write_text(config, encoding="utf-8")
     (tmp_path / "docs").mkdir()
@@ -99,11 +99,15 @@ def test_a_zensical_project_as_the_page_shows(tmp_path: pathlib.Path, form: str)
     assert f'<script src="./{script["path"]}" type="module">' in page
     assert f'<link rel="stylesheet" href="./{stylesheet}">' in page
 
-    command = re.search(r"`whatmatters (assets SITE_DIR/assets)`", section())
-    assert command, "the section names no `whatmatters assets SITE_DIR/assets` step"
-    args = command.group(1).replace("SITE_DIR", "site").split()
+    command = re.search(r"^zensical build && whatmatters (publish site) --site-url (\S+)$", section(), re.M)
+    assert command, "the section shows no `zensical build && whatmatters publish site` step"
+    args = [*command.group(1).split(), "--site-url", command.group(2)]
     pyodide = ROOT / "node_modules" / "pyodide"
-    copied = run(["-m", "decision", *args, "--pyodide", str(pyodide)], tmp_path)
-    assert copied.returncode == 0, copied.stdout + copied.stderr
-    for path in (script["path"], stylesheet):
+    published = run(["-m", "decision", *args, "--pyodide", str(pyodide)], tmp_path)
+    assert published.returncode == 0, published.stdout + published.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    linked = re.findall(r'<(?:script src|link rel="stylesheet" href)="\./(assets/whatmatters/[^"]+)"', page)
+    assert len(linked) == 2 and all(re.search(r"\.[0-9a-f]{12}\.(js|css)$", p) for p in linked), linked
+    for path in linked:  # renamed after their content, and the page follows
         assert (tmp_path / "site" / path).is_file(), path
+    assert "Sitemap: " + command.group(2) in (tmp_path / "site" / "robots.txt").read_text(encoding="utf-8")

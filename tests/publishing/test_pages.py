@@ -217,6 +217,17 @@ class TestOutput:
                 target = (page.parent / ref).resolve() if not ref.startswith("/") else site / ref.lstrip("/")
                 assert target.is_file(), f"{page.relative_to(site)} names {ref}"
 
+    def test_code_samples_keep_the_plain_names(self, built_site: Build) -> None:
+        """The Embed page's zensical.toml tells readers the names their own site has: only tags
+        that load a file (src=, href=) get the hashed name; a code sample keeps the plain one."""
+        page = (built_site.site / "embed" / "index.html").read_text(encoding="utf-8")
+        samples = re.findall(r"<code[^>]*>.*?</code>", page, re.S)
+        named = [s for s in samples if "assets/whatmatters/" in s]
+        assert named, "the Embed page shows no sample naming the widget files"
+        text = " ".join(re.sub(r"<[^>]+>", "", s) for s in named)
+        assert "assets/whatmatters/whatmatters.css" in text and "assets/whatmatters/widget.js" in text
+        assert not re.search(r"assets/whatmatters/(widget|whatmatters)\.[0-9a-f]{12}\.", text), text
+
     def test_one_build_id_everywhere(self, built_site: Build) -> None:
         """The widget script, the worker, the manifest and every widget name the same build; the two scripts
         are exactly what the build generates for it, importing the modules' folder of this release."""
