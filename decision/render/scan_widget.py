@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..formatting import counted, esc
@@ -43,7 +44,7 @@ def _signals(result: dict[str, Any]) -> str:
         for ident, value in result["signals"].items()
     )
     asked = ", ".join(labels.get(s, s) for s in result["asked"])
-    return f'<ul class="wm-measured">{items}</ul><p>Still to ask, in the planner above: {esc(asked)}.</p>'
+    return f'<ul class="wm-measured">{items}</ul><p>Not settled by the code, so still for you to answer in the planner: {esc(asked)}.</p>'
 
 
 def _in_place(result: dict[str, Any]) -> str:
@@ -62,6 +63,12 @@ def _in_place(result: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _fill(result: dict[str, Any]) -> str:
+    """What the page's planner takes from the scan: the signals the code settled, merged into its answers."""
+    fill = json.dumps({"signals": result["signals"]}, sort_keys=True)
+    return f'<div hidden data-wm-fill="plan" data-wm-fill-request="{esc(fill)}"></div>'
+
+
 def _report(result: dict[str, Any]) -> str:
     skipped = ", ".join(f"{n:,} {why}" for why, n in result["skipped"].items())
     read = counted(result["files_read"], "file", "files") + (f", skipped {skipped}" if skipped else "")
@@ -71,6 +78,7 @@ def _report(result: dict[str, Any]) -> str:
         f"{_basics(result)}"
         f'<p class="wm-subtitle">Signals from the code</p>{_signals(result)}{_in_place(result)}'
         f'<p class="wm-subtitle">The plan, from what the code shows</p>{plan_lists(result["plan"])}'
+        f"{_fill(result)}"
     )
 
 

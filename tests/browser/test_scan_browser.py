@@ -115,3 +115,36 @@ def test_folder_matches_the_cli(decide: Any, clean, tmp_path: pathlib.Path, name
     assert all(url.startswith(origin) for url, _ in sent), sent
     texts = [t for t in REPOS[name].values() if len(t) > 40]
     assert not any(t[:40] in body for _, body in sent for t in texts), "a request carried a file's contents"
+
+
+def verdicts(page: Any, element_id: str) -> dict[str, str]:
+    """Each plan card's topic and verdict, as a widget shows them."""
+    return page.evaluate(
+        """id => Object.fromEntries([...document.getElementById(id).querySelectorAll(".wm-card[data-wm-topic]")]
+          .map((li) => [li.dataset.wmTopic, [...li.classList].find((c) => c.startsWith("wm-verdict--"))]))""",
+        element_id,
+    )
+
+
+def test_the_planner_fills_in_from_the_scan(tour, clean, tmp_path: pathlib.Path) -> None:
+    page = tour.open("decide/")  # a fresh Decide page: the planner starts from its example
+    wait_state(page, WIDGET, "live", timeout=LIVE_MS)
+    folder = fixture_folder(tmp_path, "node-llm")
+    report = cli_report(folder)
+    assert report["signals"].get("paid_api") is True, report["signals"]
+    before = verdicts(page, "wm-plan")
+    page.set_input_files(f"#{WIDGET} input[data-wm-files]", str(folder))
+    page.wait_for_function(
+        "() => document.querySelector('#wm-plan select[name=paid_api]')?.value === 'yes'", timeout=ANSWER_MS * 3
+    )
+    fields = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#wm-plan [data-wm-key]')]
+          .map((f) => [f.name, f.value]))"""
+    )
+    for ident, value in report["signals"].items():
+        assert fields[ident] == ("yes" if value is True else str(value)), (ident, fields)
+    # The planner now shows the plan the scan built, and it differs from the example it started from.
+    after = verdicts(page, "wm-plan")
+    assert after == verdicts(page, WIDGET) and after != before
+    page.wait_for_function("() => location.hash.includes('plan.')", timeout=ANSWER_MS)
+    assert not clean.foreign and not clean.errors, (clean.foreign, clean.errors)

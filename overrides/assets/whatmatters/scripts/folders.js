@@ -4,6 +4,9 @@
 // worker, through the widget's own lane. Nothing is uploaded: no request carries a file.
 // What to skip comes from the input's attributes (data-wm-skip-dirs, data-wm-max-bytes), which the
 // engine wrote; the report comes back as the engine's HTML, every string in it escaped there.
+// The report names the widget it feeds (data-wm-fill, with data-wm-fill-request): each such widget
+// on the page takes the measured answers into its own and answers again, so the planner shows
+// the signals the code settled, and its link carries them.
 
 import { words } from "./helpers.js";
 import { widgets } from "./live.js";
@@ -60,8 +63,42 @@ async function onPick(event) {
   if (await settled(widget.el) !== "live") return;  // the static version stays, with its note
   widget.say(CHECKING);
   widget.request = { ...widget.base, files };
-  await widget.refresh({ partial: true, share: false });
+  const answered = await widget.refresh({ partial: true, share: false });
   widget.request = structuredClone(widget.base);  // the files go once, and never into a link
+  if (answered) await fillFrom(widget.body);
+}
+
+/**
+ * Merge one answer into a widget's request: objects one level deep (the plan's signals), the rest set.
+ * @param {Record<string, any>} request
+ * @param {Record<string, any>} fill
+ */
+function merged(request, fill) {
+  const next = structuredClone(request);
+  for (const [key, value] of Object.entries(fill)) {
+    const both = value && typeof value === "object" && next[key] && typeof next[key] === "object";
+    next[key] = both ? { ...next[key], ...value } : value;
+  }
+  return next;
+}
+
+/** Hand what a report measured to the widgets it names, starting any not yet started. */
+async function fillFrom(body) {
+  for (const source of body.querySelectorAll("[data-wm-fill]")) {
+    if (!(source instanceof HTMLElement)) continue;
+    let fill;
+    try { fill = JSON.parse(source.dataset.wmFillRequest || ""); } catch (error) {
+      console.error("[whatmatters] a report's answers could not be read:", error);
+      continue;
+    }
+    for (const target of widgets) {
+      if (target.name !== source.dataset.wmFill || !target.current()) continue;
+      if (!target.started) await target.start(null);
+      if (target.el.dataset.wmState !== "live") continue;
+      target.request = merged(target.request, fill);
+      await target.refresh({ focus: false });
+    }
+  }
 }
 
 /** Answer every folder picker on every page, once. */
