@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import ai_advice, costs, flows, plan, screener, stages, table_registry
+from . import ai_advice, costs, flows, plan, scan_request, screener, stages, table_registry
 from .errors import DataError, RequestError
 from .knowledge import Knowledge
 from .loading import knowledge
@@ -38,6 +38,7 @@ from .render.cost_widget import cost_widget
 from .render.flow_widget import flow_widget, topics_list
 from .render.plan_widget import plan_widget
 from .render.price_tables import compare_table, models_table
+from .render.scan_widget import scan_widget
 from .render.screen_widget import screen_widget
 from .render.stage_widget import stage_widget
 from .request import Request
@@ -319,6 +320,7 @@ OPERATIONS: dict[str, Operation] = {
     "screen": Operation(_answer_screen, screen_widget, records.screen_record),
     "models": Operation(_answer_models, models_table),
     "table": Operation(table_registry.fill, table_registry.html),
+    "scan": Operation(scan_request.answer, scan_widget),
     "restore": Operation(_answer_restore),
 }
 

@@ -24,3 +24,9 @@ MAX_QUESTION_ANSWERS = 10
 # An id in the data (question, verdict, signal, stage, answer value...): a slug, so it reads the
 # same in a class name, a shared link, a CLI flag and an HTML id.
 ID_PATTERN = r"[a-z0-9][a-z0-9._-]*"
+
+# A folder scanned in the browser ("Check my project"): how many files one request may carry,
+# how long a path may be, and how much text all of them may hold together.
+SCAN_MAX_FILES = 20_000
+SCAN_MAX_PATH_CHARS = 1_000
+SCAN_MAX_CHARS = 40_000_000

@@ -278,3 +278,18 @@ def rules() -> ScanRules:
     from .loading import DATA_DIR, knowledge
 
     return load(DATA_DIR, knowledge(), timed=False)
+
+
+@functools.cache
+def limits() -> dict[str, Any]:
+    """What a page needs before it reads a folder (skipped folders, the largest file read), cheaply:
+    the rules themselves are loaded only when there is something to scan."""
+    from .loading import DATA_DIR
+
+    top = TableReader(FILE, read_toml(DATA_DIR, FILE), "-")
+    paths = TableReader(FILE, top.get("paths", "table"), "paths")
+    return {
+        "skip_dirs": sorted(paths.get("skip_dirs", "strs")),
+        "max_file_bytes": top.get("max_file_bytes", "int"),
+        "ignore_file": top.get("ignore_file", "str"),
+    }

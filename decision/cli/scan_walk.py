@@ -10,47 +10,19 @@ from __future__ import annotations
 
 import os
 import pathlib
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 from ..scan import finding
-from ..scan_rules import ScanRules, glob_regex
+from ..scan_ignore import Ignore, any_ignored
+from ..scan_rules import ScanRules
 
 
 def shown(path: str) -> str:
     """A path as text a report can print, whatever bytes its name holds."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-class Ignore:
-    """Gitignore-style patterns read from one file, relative to its folder."""
-
-    def __init__(self, text: str, base: str = "") -> None:
-        self.rules: list[tuple[re.Pattern[str], bool, bool]] = []
-        for raw in text.splitlines():
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            line = line[1:] if negate else line
-            dir_only = line.endswith("/")
-            line = line.strip("/") if line.startswith("/") or dir_only else line
-            if "/" in line:
-                line = line.lstrip("/")
-                regex = glob_regex(line if "/" in line else "/" + line).lstrip("/")
-            else:
-                regex = glob_regex(line)
-            prefix = re.escape(base + "/") if base else ""
-            self.rules.append((re.compile(prefix + regex + "(?:/.*)?"), negate, dir_only))
-
-    def ignored(self, path: str, is_dir: bool, current: bool) -> bool:
-        for regex, negate, dir_only in self.rules:
-            if (is_dir or not dir_only) and regex.fullmatch(path):
-                current = not negate
-        return current
 
 
 def _git(root: pathlib.Path, *args: str) -> bytes | None:
@@ -101,13 +73,6 @@ def _walk(root: pathlib.Path, r: ScanRules, extra: Ignore | None) -> Iterator[st
                     stack.append((path, here))
             else:
                 yield path
-
-
-def any_ignored(ignores: list[Ignore], path: str, is_dir: bool) -> bool:
-    state = False
-    for i in ignores:
-        state = i.ignored(path, is_dir, state)
-    return state
 
 
 def files(root: pathlib.Path, r: ScanRules) -> Iterator[tuple[str, bytes | int]]:

@@ -40,6 +40,7 @@ TITLES = {
     "cost": "What will this AI feature cost?",
     "conversation": "What does a long AI conversation cost?",
     "screen": "Does this text try to take over your AI feature?",
+    "scan": "Check my project",
 }
 # The version of the height message an embed page sends and embed.js checks: defined here only,
 # written on each embed page (data-wm-message-v, read by embed-page.js) and handed to embed.js.

@@ -51,19 +51,24 @@ def _cards(group: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def plan_widget(result: dict[str, Any]) -> str:
-    fields = "".join(_signal_field(s, result["signals"].get(s["id"])) for s in result["fields"])
-    form = f'<form class="wm-form wm-signals" data-wm-form="plan">{fields}</form>'
+def plan_lists(result: dict[str, Any]) -> str:
+    """The plan's verdict cards, group by group (also shown under a scan's report)."""
     groups = (
         ("What can't be undone: do these first", result.get("safeguards", {})),
         ("The four basics", result["basics"]),
         ("Later, when you have the problem", result["verdicts"]),
     )
-    lists = "".join(
+    return "".join(
         f'<p class="wm-subtitle">{esc(title)}</p><ul class="wm-cards">{_cards(group)}</ul>'
         for title, group in groups
         if group
     )
+
+
+def plan_widget(result: dict[str, Any]) -> str:
+    fields = "".join(_signal_field(s, result["signals"].get(s["id"])) for s in result["fields"])
+    form = f'<form class="wm-form wm-signals" data-wm-form="plan">{fields}</form>'
+    lists = plan_lists(result)
     return (
         f'<div class="wm-plan">{form}<div class="wm-result" data-wm-swap="result" role="status">'
         f'<p class="wm-title" tabindex="-1">What matters now</p>'

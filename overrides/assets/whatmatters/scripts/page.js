@@ -9,6 +9,7 @@
 // the protocol version and the link size limit come from the widget element (data-wm-v,
 // data-wm-max-state). This script names no widget.
 
+import { watchFolders } from "./folders.js";
 import { followAddress, Widget, widgets } from "./live.js";
 import { followSectionLinks } from "./links.js";
 import { configure } from "./queue.js";
@@ -62,6 +63,7 @@ export function start(data) {
   started = true;
   configure(data);
   followSectionLinks();
+  watchFolders();
   countOpenings();
   // Back, Forward and links within the page: every widget shows what the address says.
   window.addEventListener("hashchange", followAddress);
