@@ -30,6 +30,7 @@ FENCES = {
     "cost": "",
     "conversation": "",
     "screen": "",
+    "scan": "",
 }
 # 50 users: the MVP stage by the package's rules (it ends at 100 users), Alpha by this site's (at 10).
 THRESHOLD = ("max_users = 100\n", "max_users = 10\n")
