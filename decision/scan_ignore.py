@@ -32,11 +32,13 @@ class Ignore:
             else:
                 regex = glob_regex(line)
             prefix = re.escape(base + "/") if base else ""
-            self.rules.append((re.compile(prefix + regex + "(?:/.*)?"), negate, dir_only))
+            self.rules.append((re.compile(prefix + regex + "(/.*)?"), negate, dir_only))
 
     def ignored(self, path: str, is_dir: bool, current: bool) -> bool:
         for regex, negate, dir_only in self.rules:
-            if (is_dir or not dir_only) and regex.fullmatch(path):
+            m = regex.fullmatch(path)
+            # "build/" names a folder: it matches the folder itself and, in a flat list of files, all it holds.
+            if m and (is_dir or not dir_only or m.group(m.re.groups) is not None):
                 current = not negate
         return current
 

@@ -107,6 +107,9 @@ def test_this_repository_passes_its_own_basics(capsys) -> None:
     code, result = _scan(capsys, str(ROOT))
     assert [f for b in result["basics"] for f in b["findings"]] == []
     assert code == 0 and result["passed"]
+    # A static site: no cluster, no cache, nothing overbuilt (the CLI's Kubernetes sample is ignored).
+    assert {p["id"] for p in result["in_place"]} == {"lockfile", "ci", "updates", "tests"}
+    assert not result["too_much"]
 
 
 def test_hostile_trees_neither_crash_nor_hang(tmp_path, capsys) -> None:
@@ -140,6 +143,21 @@ def test_gitignore_is_respected_without_git(tmp_path, capsys, monkeypatch) -> No
     (repo / ".gitignore").write_text("/build/\n")
     code, result = _scan(capsys, str(repo))
     assert code == 1 and _found(result) == {("committable-secret-file", ".env", 1)}
+
+
+def test_a_folder_in_the_ignore_file_leaves_out_what_git_lists_in_it(tmp_path, capsys) -> None:
+    """git lists files, not folders: `build/` in .whatmatters-ignore still leaves out build/out.js."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = scan_corpus.write(tmp_path, "clean")
+    (repo / "build").mkdir()
+    (repo / "build" / "out.js").write_text("el.innerHTML = x;\n")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull})
+    code, result = _scan(capsys, str(repo))
+    assert code == 1 and {f for _, f, _ in _found(result)} == {"build/out.js"}
+    (repo / ".whatmatters-ignore").write_text("# generated\nbuild/\n")
+    code, result = _scan(capsys, str(repo))
+    assert code == 0, result["basics"]
 
 
 def test_committers_come_from_git_log(tmp_path, capsys) -> None:
