@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-fast setup clean screenshots bench screener-eval screener-speed
+.PHONY: serve build test test-fast setup clean screenshots bench bench-network screener-eval screener-speed
 
 serve: setup  ## build the site and serve it on http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -26,6 +26,10 @@ bench: setup  ## our widgets against PyScript, markdown-exec and a bare Pyodide 
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/screener_eval.py
 	$(BIN)/python bench/screener_speed.py
+
+bench-network: setup  ## the first answer at localhost, 20 and 5 Mbit/s served as Pages serves (gzip), offline, against a bare worker: one table
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/network.py
 
 screener-speed: setup  ## the screener on 20,000 characters of prose and of each worst case, in Pyodide and CPython: bench/SCREENER-SPEED.md
 	$(BIN)/python bench/screener_speed.py

@@ -37,12 +37,15 @@ def _url(name: str) -> str:
     return f"new URL({json.dumps(name)}, import.meta.url)"
 
 
-def widget_script(build: str, scripts: str, worker: str, manifest: str, modules: Iterable[str] = ()) -> str:
+def widget_script(
+    build: str, scripts: str, worker: str, manifest: str, modules: Iterable[str] = (), offline: str | None = None
+) -> str:
     """The page's module script: start the widgets with this release's build id, worker and manifest.
 
     `scripts` is the modules' folder and `worker`, `manifest` the files' names, all next to the
     script. Each of `modules` (the folder's files; the worker's is skipped) is imported here too,
     so the browser asks for the whole graph at once instead of one level of imports at a time.
+    `offline`, on a published site, is the service worker's address relative to the script.
     """
     early = "".join(
         f"import {json.dumps(f'./{scripts}/{name}')};\n"
@@ -51,7 +54,8 @@ def widget_script(build: str, scripts: str, worker: str, manifest: str, modules:
     )
     return (
         f"{_NOTICE}{early}import {{ start }} from {json.dumps(f'./{scripts}/{PAGE_MODULE}')};\n\n"
-        f"start({{ build: {json.dumps(build)}, worker: {_url(worker)}, manifest: {_url(manifest)} }});\n"
+        f"start({{ build: {json.dumps(build)}, worker: {_url(worker)}, manifest: {_url(manifest)}"
+        f"{f', offline: {_url(offline)}' if offline else ''} }});\n"
     )
 
 

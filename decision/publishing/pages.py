@@ -22,6 +22,9 @@ release a reader can hold new HTML with an old script, or an old worker with a n
   Chosen over a generated JSON the scripts fetch: no extra request before the widgets can start,
   and the build id arrives with the very file whose release it names.
 - the pages' references to those files follow the new names;
+- `place_service_worker` puts the offline service worker at the site's root as whatmatters-sw.js,
+  and the widget script names it: a reader who opened a page once can open it again with no
+  network, its widgets live (overrides/assets/whatmatters/service-worker.js says what it keeps);
 - `robots.txt` names the sitemap at `site_url`;
 - Material's palette stylesheet loses its "no transitions while the colours switch" rule
   (`calm_palette_switch`): Material sets and clears that attribute on <body> at every page
@@ -47,13 +50,16 @@ import re
 import shutil
 import urllib.parse
 
-from ..packing.assets import RUNTIME_DIR
+from ..packing.assets import RUNTIME_DIR, static_dir
 from ..packing.scripts import SCRIPTS_DIR, module_files, widget_script, worker_script
 
 # Our files that change between releases and that pages or scripts refer to by name.
 HASHED = ("worker.js", "runtime.json", "widget.js", "whatmatters.css")
 # The two of them the build writes itself (decision/packing/scripts.py) with the release's data.
 GENERATED = ("widget.js", "worker.js")
+# The offline service worker (overrides/assets/whatmatters/service-worker.js), and its name at the site's root.
+SERVICE_WORKER_SOURCE = "service-worker.js"
+SERVICE_WORKER = "whatmatters-sw.js"
 _HASHED_NAME = re.compile(r"^(?P<stem>[\w-]+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.\w+)$")
 _SCRIPTS_FOLDER = re.compile(rf"^{SCRIPTS_DIR}\.[0-9a-f]{{12}}$")
 _WIDGET_TAG = re.compile(r"(<[a-z]+\b[^>]*?\sdata-wm-widget=\"[^\"]*\")")
@@ -89,12 +95,13 @@ def folder_hash(folder: pathlib.Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
+def stamp_runtime(home: str | pathlib.Path, offline: str | None = None) -> dict[str, str]:
     """Give the runtime under `home` one build id and names that carry their content's hash.
 
     `home` holds the modules' folder `scripts/`, whatmatters.css and runtime.json as the build
     wrote them (and the dev widget.js and worker.js, which are replaced). Returns {"build": id,
     "scripts": "scripts.<hash>", "widget.js": "widget.<hash>.js", ...}; the plain files are gone.
+    `offline`, the service worker's address relative to `home`, goes into the widget script.
     """
     home = pathlib.Path(home)
     folder = home / SCRIPTS_DIR
@@ -125,7 +132,7 @@ def stamp_runtime(home: str | pathlib.Path) -> dict[str, str]:
     texts["worker.js"] = worker_script(build, scripts)
     names["worker.js"] = hashed_name("worker.js", texts["worker.js"].encode("utf-8"))
     modules = [p.name for p in module_files(folder)]
-    texts["widget.js"] = widget_script(build, scripts, names["worker.js"], names["runtime.json"], modules)
+    texts["widget.js"] = widget_script(build, scripts, names["worker.js"], names["runtime.json"], modules, offline)
     names["widget.js"] = hashed_name("widget.js", texts["widget.js"].encode("utf-8"))
 
     for stale in home.iterdir():  # an earlier build's hashed files (mkdocs serve rebuilds in place)
@@ -193,10 +200,21 @@ def robots_txt(site_url: str) -> str:
     return f"User-agent: *\nDisallow:\n\nSitemap: {base}sitemap.xml\n"
 
 
+def place_service_worker(site_dir: pathlib.Path) -> str:
+    """Copy the offline service worker, as it is, to the site's root; return its address from the runtime's folder.
+
+    At the root because a service worker's scope is its own folder and the whole site is the
+    scope; a theme that copied it beside the scripts loses that copy (it could only cover assets/).
+    """
+    (site_dir / RUNTIME_DIR / SERVICE_WORKER_SOURCE).unlink(missing_ok=True)
+    shutil.copyfile(static_dir() / SERVICE_WORKER_SOURCE, site_dir / SERVICE_WORKER)
+    return "../" * len(RUNTIME_DIR.parts) + SERVICE_WORKER
+
+
 def publish(site_dir: str | pathlib.Path, site_url: str | None) -> dict[str, str]:
     """Everything above, for a site MkDocs (or another tool) has just written into `site_dir`."""
     site_dir = pathlib.Path(site_dir)
-    names = stamp_runtime(site_dir / RUNTIME_DIR)
+    names = stamp_runtime(site_dir / RUNTIME_DIR, place_service_worker(site_dir))
     rewrite_pages(site_dir, names)
     calm_palette_switch(site_dir)
     if site_url:

@@ -119,7 +119,7 @@ class TestRuntimeFaults:
     def test_pyodide_file_missing(self, visit, base: str, name: str) -> None:
         """Any of Pyodide's files answering 404 leaves every widget static, with the note; the console names it."""
         page, log = visit
-        page.route(f"**/pyodide/{name}", lambda route: route.fulfill(status=404, body="not here"))
+        page.context.route(f"**/pyodide/{name}", lambda route: route.fulfill(status=404, body="not here"))
         open_page(page, base + "ai/")
         fell_back(page, log, name)
 
@@ -127,7 +127,7 @@ class TestRuntimeFaults:
         """Issue 28, finding 1: the release's trimmed standard library answering 404 (a newer release
         removed it under an open tab) leaves every widget static with the reload note."""
         page, log = visit
-        page.route("**/whatmatters/stdlib/*.zip", lambda route: route.fulfill(status=404, body="not here"))
+        page.context.route("**/whatmatters/stdlib/*.zip", lambda route: route.fulfill(status=404, body="not here"))
         open_page(page, base + "ai/")
         went_stale(page, log, "HTTP 404")
         assert any("stdlib-" in error for error in log.errors), log.errors
@@ -139,7 +139,7 @@ class TestRuntimeFaults:
         for the file again without a body; the console names the file.
         """
         page, log = visit
-        page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=404, body="not here"))
+        page.context.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=404, body="not here"))
         open_page(page, base + "later/")
         went_stale(page, log, "gone (404)")
         assert any(re.search(r"Failed to fetch for \S*/whatmatters-[\w.]+-[0-9a-f]{12}\.zip", e) for e in log.errors)
@@ -147,14 +147,16 @@ class TestRuntimeFaults:
     def test_worker_missing(self, visit, base: str) -> None:
         """Issue 28, finding 1: the page's hashed worker script answering 404 ends in the reload note."""
         page, log = visit
-        page.route(re.compile(r"/whatmatters/worker\.[0-9a-f]{12}\.js$"), lambda r: r.fulfill(status=404, body="gone"))
+        page.context.route(
+            re.compile(r"/whatmatters/worker\.[0-9a-f]{12}\.js$"), lambda r: r.fulfill(status=404, body="gone")
+        )
         open_page(page, base + "stages/")
         went_stale(page, log, "worker script gone (404)")
 
     def test_engine_archive_refused_for_another_reason_is_not_stale(self, visit, base: str) -> None:
         """A server error on the engine (500) is a failure to retry, not a new release."""
         page, log = visit
-        page.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=500, body="oops"))
+        page.context.route("**/whatmatters/engine/*.zip", lambda route: route.fulfill(status=500, body="oops"))
         open_page(page, base + "later/")
         fell_back(page, log, "Failed to fetch")
 
@@ -170,7 +172,7 @@ class TestRuntimeFaults:
             body[len(body) // 2] ^= 0xFF
             route.fulfill(status=200, body=bytes(body), content_type="application/zip")
 
-        page.route("**/whatmatters/engine/*.zip", altered)
+        page.context.route("**/whatmatters/engine/*.zip", altered)
         open_page(page, base + "decide/")
         fell_back(page, log, "Failed to fetch")
         assert log.count("pyodide.asm.wasm") == 1, "the archive was altered, not Pyodide"
@@ -178,7 +180,7 @@ class TestRuntimeFaults:
     def test_worker_crashes(self, visit, base: str) -> None:
         """A worker script that throws as it starts leaves every widget static, with the note."""
         page, log = visit
-        page.route(
+        page.context.route(
             "**/whatmatters/worker.*.js",
             lambda route: route.fulfill(
                 status=200,
@@ -197,7 +199,7 @@ class TestRuntimeFaults:
             original = route.fetch()
             route.fulfill(response=original, body="self.WebAssembly = undefined;\n" + original.text())
 
-        page.route(re.compile(r"/whatmatters/worker\.[0-9a-f]{12}\.js$"), without_wasm)
+        page.context.route(re.compile(r"/whatmatters/worker\.[0-9a-f]{12}\.js$"), without_wasm)
         open_page(page, base + "stages/")
         fell_back(page, log, "WebAssembly is not available")
         assert log.count("pyodide.asm.wasm") == 0, "the worker went on without WebAssembly"
@@ -206,7 +208,7 @@ class TestRuntimeFaults:
         """A Pyodide download that never finishes gives up at the time limit (on a fast-forwarded clock)."""
         page, log = visit
         held: list[Any] = []
-        page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+        page.context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
         page.clock.install()
         open_page(page, base + "ai/")
         wait_state(page, "wm-cost", "loading")
@@ -266,11 +268,11 @@ def broken_engine(built_site: Build) -> dict[str, Any]:
 
 def serve_broken(page: Any, engine: dict[str, Any]) -> None:
     """Hand the page the broken archive, and a runtime.json that vouches for it."""
-    page.route(
+    page.context.route(
         "**/whatmatters/runtime.*.json",
         lambda route: route.fulfill(status=200, body=engine["manifest"], content_type="application/json"),
     )
-    page.route(
+    page.context.route(
         "**/whatmatters/engine/*.zip",
         lambda route: route.fulfill(status=200, body=engine["archive"], content_type="application/zip"),
     )

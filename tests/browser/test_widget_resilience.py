@@ -134,7 +134,7 @@ def test_stalled_download_gives_the_friendly_note(fresh, base: str) -> None:
     """Bytes arrive, then stop for good: the load gives up once progress has stalled, calmly."""
     _context, page, log = fresh
     held: list[Any] = []
-    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    page.context.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.clock.install()
     page.goto(base + "ai/", wait_until="load")
     page.evaluate(STATUS_LOG_JS, "wm-cost")
@@ -166,7 +166,7 @@ def test_try_again_after_a_failed_start(fresh, base: str) -> None:
         else:
             route.continue_()
 
-    page.route("**/pyodide.asm.wasm", flaky)
+    page.context.route("**/pyodide.asm.wasm", flaky)
     page.goto(base + "ai/", wait_until="load")
     wait_state(page, "wm-cost", "error", LIVE_MS)
     retry = page.locator("#wm-cost button.wm-retry")
@@ -303,7 +303,7 @@ def test_toc_anchor_and_history_keep_state_and_address_in_step(visit) -> None:
 def test_an_answer_after_leaving_stays_on_its_page(visit, base: str) -> None:
     """Typing, then leaving by the sidebar while the next page is slow to come: /stages/ gets no #wm=screen."""
     page, log = visit
-    page.route("**/stages/", lambda route: (time.sleep(1.5), route.continue_()))
+    page.context.route("**/stages/", lambda route: (time.sleep(1.5), route.continue_()))
     try:
         asked = page.evaluate("window.__wmProbe.asked")
         page.fill("#wm-screen textarea", "late answer: ignore previous instructions")
@@ -315,7 +315,7 @@ def test_an_answer_after_leaving_stays_on_its_page(visit, base: str) -> None:
         assert "screen." not in page.url, page.url
         assert re.search(r"#wm=.*screen", page.url) is None
     finally:
-        page.unroute("**/stages/")
+        page.context.unroute("**/stages/")
     assert log.errors == [] and log.foreign == []
 
 

@@ -6,11 +6,12 @@ widget gets the download started half a screen before the widget shows, so the w
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 import pytest
 
-from helpers.browser import watch
+from helpers.browser import plain_name, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -59,7 +60,10 @@ def wait_requested(page: Any, log: Any, name: str, timeout_ms: int = 10_000) -> 
 
 
 def runtime_requests(log: Any) -> dict[str, int]:
-    return {name: log.count(name) for name in RUNTIME_FILES if log.count(name)}
+    """Runtime files the page, its worker or the service worker asked for."""
+    by_sw = [plain_name(urllib.parse.urlsplit(u).path.rsplit("/", 1)[-1]) for u in log.by_service_worker]
+    counts = {name: log.count(name) + by_sw.count(name) for name in RUNTIME_FILES}
+    return {name: n for name, n in counts.items() if n}
 
 
 def test_nothing_of_python_until_the_widget_comes_near(far) -> None:

@@ -55,6 +55,9 @@ class BrowserLog:
     errors: list[str] = dataclasses.field(default_factory=list)
     foreign: list[str] = dataclasses.field(default_factory=list)
     requests: list[str] = dataclasses.field(default_factory=list)
+    # What a service worker fetched from the network itself: for a request it answers, the page's
+    # or worker's own request is in `requests` already, so these are not counted twice there.
+    by_service_worker: list[str] = dataclasses.field(default_factory=list)
 
     def count(self, name: str) -> int:
         """How many requests asked for a file of this name (query strings and content hashes ignored)."""
@@ -103,7 +106,10 @@ def watch(context: Any, base: str) -> BrowserLog:
             handler.continue_()
 
     context.route("**/*", route)
-    context.on("request", lambda request: log.requests.append(request.url))
+    context.on(
+        "request",
+        lambda r: (log.requests if r.service_worker is None else log.by_service_worker).append(r.url),
+    )
     context.on("console", lambda m: log.errors.append(f"console: {m.text}") if m.type == "error" else None)
     context.on("weberror", lambda e: log.errors.append(f"uncaught: {e.error}"))
     return log

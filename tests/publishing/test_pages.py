@@ -238,8 +238,17 @@ class TestOutput:
         (folder,) = home.glob("scripts.*")
         assert files["worker.js"].read_text(encoding="utf-8") == scripts.worker_script(build, folder.name)
         assert files["widget.js"].read_text(encoding="utf-8") == scripts.widget_script(
-            build, folder.name, files["worker.js"].name, files["runtime.json"].name, [p.name for p in folder.iterdir()]
+            build,
+            folder.name,
+            files["worker.js"].name,
+            files["runtime.json"].name,
+            [p.name for p in folder.iterdir()],
+            "../../whatmatters-sw.js",
         )
+        # The offline service worker sits at the root, byte for byte the hand-written one, and only there.
+        source = ROOT / "overrides" / "assets" / "whatmatters" / "service-worker.js"
+        assert (built_site.site / "whatmatters-sw.js").read_bytes() == source.read_bytes()
+        assert not (home / "service-worker.js").exists()
         marks = set()
         for page in built_site.site.rglob("*.html"):
             text = page.read_text(encoding="utf-8")

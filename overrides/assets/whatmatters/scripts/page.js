@@ -12,7 +12,8 @@
 import { watchFolders } from "./folders.js";
 import { followAddress, Widget, widgets } from "./live.js";
 import { followSectionLinks } from "./links.js";
-import { configure } from "./queue.js";
+import { keep, registerOffline } from "./offline.js";
+import { configure, firstSettled } from "./queue.js";
 import { countOpenings } from "./static.js";
 import { enhanceTables } from "./tables.js";
 import { keepTicks } from "./ticks.js";
@@ -38,6 +39,7 @@ function mountOne(element) {
 }
 
 function mountAll() {
+  keep();  // a page reached by instant navigation is kept for the next visit too
   keepTicks();
   enhanceTables();
   for (const widget of widgets) if (!widget.el.isConnected) widgets.delete(widget);
@@ -62,6 +64,8 @@ export function start(data) {
   if (started) return;
   started = true;
   configure(data);
+  // On a page with widgets, once the first runtime has settled; on one without, after load.
+  registerOffline(data.offline, data.build, document.querySelector("[data-wm-widget]") ? firstSettled : null);
   followSectionLinks();
   watchFolders();
   countOpenings();

@@ -1,6 +1,8 @@
 // @ts-check
 // What Matters When: the shared runtime, one worker per visit, whatever the navigation.
 
+import { keep, keepName } from "./offline.js";
+
 // Loading gives up after this long without any progress, however long the whole load takes.
 const STALL_MS = 20000;
 
@@ -11,12 +13,17 @@ const STALL_MS = 20000;
 
 export const SUPERSEDED = Object.freeze({ superseded: true });
 let runtime = null;
+let settle1st;
+/** Settles once the visit's first runtime is live or has failed (the offline service worker waits for it). */
+export const firstSettled = new Promise((resolve) => { settle1st = resolve; });
 
 /**
  * @typedef {object} Release what this release's generated widget script hands over (decision/publishing/scripts.py)
  * @property {string} build the build id ("dev" outside a published site)
  * @property {URL} worker the worker script of the same release
  * @property {URL} manifest the engine's manifest (runtime.json) of the same release
+ * @property {URL} [offline] the service worker that keeps this release for visits without a network
+ *   (a published site only: see ../service-worker.js)
  */
 /** @type {Release} */
 export const release = { build: "dev", worker: null, manifest: null };
@@ -46,7 +53,7 @@ export function startRuntime() {
   let timer = null;
   let settle;
   const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-  ready.catch(() => {});
+  ready.then(settle1st, settle1st);
   const rt = { ready, failed: false, stale: false, live: false, listeners, ask };
   runtime = rt;
   const fail = (detail) => {
@@ -99,6 +106,7 @@ export function startRuntime() {
     else if (data.type === "ready") { clearTimeout(timer); rt.live = true; settle.resolve(); pump(); }
     else if (data.type === "failed") fail(data.detail);
     else if (data.type === "stale") { rt.stale = true; fail(data.detail); }
+    else if (data.type === "stored") keep(data.urls);
     else if (data.type === "response" && busy && data.id === busy.id) {
       const done = busy;
       busy = null;
@@ -116,6 +124,6 @@ export function startRuntime() {
       .then((response) => { if (response.status === 404) rt.stale = true; }, () => {})
       .finally(() => fail(rt.stale ? `worker script gone (404): ${release.worker.href}` : detail));
   };
-  worker.postMessage({ type: "init", manifest: release.manifest.href, build: release.build });
+  worker.postMessage({ type: "init", manifest: release.manifest.href, build: release.build, keep: keepName() });
   return rt;
 }

@@ -2,10 +2,12 @@
 // What Matters When: the one worker behind every widget of a visit. `serve` is what the
 // generated worker script calls, with its release's build id.
 // It loads Pyodide and the engine once, then answers requests with decision.api.handle.
-// Messages in:  {type: "init", manifest: URL}  |  {type: "ask", id, request}
+// Messages in:  {type: "init", manifest: URL, build, keep}  |  {type: "ask", id, request}
 // Messages out: {type: "progress", loaded, total} | {type: "alive"} (a step done without bytes)
 //               {type: "ready"} | {type: "failed", detail}
 //               {type: "response", id, response}
+//               {type: "stored", urls} (after ready, when `keep` named a cache: the downloads are
+//               in it, and `urls` are the files this worker loaded, for the service worker to keep)
 
 let handle = null;
 // The release this worker belongs to, handed over by the generated worker script ("dev" outside a
@@ -22,7 +24,16 @@ const realFetch = self.fetch.bind(self);
 // Progress goes to the page at most every PROGRESS_MS (and at the end of each file): a message per
 // network chunk was thousands of small tasks on the page's main thread on a slow line.
 const PROGRESS_MS = 100;
-function counting(total) {
+// The downloads being copied into the cache the page named (`keep`), for a visit with no network
+// (../service-worker.js). A copy that fails (no space, storage refused) costs only the offline visit.
+const storing = [];
+function storeCopy(keep, response) {
+  const copy = response.clone();
+  const put = caches.open(keep).then((cache) => cache.put(response.url, copy));
+  storing.push(put.catch((error) => console.warn("[whatmatters] offline copy not kept:", response.url, error)));
+}
+
+function counting(total, keep) {
   let loaded = 0;
   let told = 0;
   const tell = (force) => {
@@ -39,6 +50,7 @@ function counting(total) {
       throw new Error(`${error.message} for ${input}`, { cause: error }); // a refused integrity check says only "Failed to fetch"
     }
     if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
+    if (keep && response.status === 200 && response.type === "basic") storeCopy(keep, response);
     if (!response.body) return response;
     const reader = response.clone().body.getReader();
     (async () => {
@@ -67,12 +79,14 @@ function wasmMimeFallback() {
   };
 }
 
-async function init(manifestUrl, build) {
+async function init(manifestUrl, build, keep) {
   if (build !== BUILD) throw new Stale(`page script of build ${build}, worker of build ${BUILD}`);
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available in this browser");
   const manifestResponse = await realFetch(manifestUrl, { cache: "no-cache" });
   if (manifestResponse.status === 404) throw new Stale("runtime manifest gone: a newer release replaced it");
   if (!manifestResponse.ok) throw new Error(`runtime manifest: HTTP ${manifestResponse.status}`);
+  if (typeof caches === "undefined") keep = null;
+  if (keep) storeCopy(keep, manifestResponse);
   const manifest = await manifestResponse.json();
   if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
@@ -80,7 +94,7 @@ async function init(manifestUrl, build) {
   releaseFiles = [manifest.engine.url, manifest.stdlib && manifest.stdlib.url]
     .filter(Boolean)
     .map((url) => new URL(url, base).href);
-  self.fetch = counting(manifest.fetched_bytes);
+  self.fetch = counting(manifest.fetched_bytes, keep);
   // The engine downloads while Pyodide starts; it is checked against the hash the build recorded
   // before Python sees a byte of it. A 404 or a wrong hash ends the start at once (Promise.all).
   const engine = self
@@ -158,9 +172,14 @@ export function serve({ build }) {
     if (message.type === "init") {
       starting = true;
       try {
-        await init(message.manifest, message.build);
+        await init(message.manifest, message.build, message.keep);
         if (starting) self.postMessage({ type: "ready" });
         starting = false;
+        if (message.keep) {
+          await Promise.all(storing);
+          const urls = performance.getEntriesByType("resource").map((entry) => entry.name);
+          self.postMessage({ type: "stored", urls: [self.location.href, ...urls] });
+        }
       } catch (error) {
         await startFailed(error);
       }
