@@ -24,6 +24,7 @@ test-fast: setup  ## engine, data, extension and CLI in under 3 minutes: no brow
 bench: setup  ## our widgets against PyScript, markdown-exec and a bare Pyodide worker: one table, written to bench/RESULTS.md
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/network.py
 	$(BIN)/python bench/screener_eval.py
 	$(BIN)/python bench/screener_speed.py
 

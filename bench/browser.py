@@ -114,7 +114,7 @@ class Meter:
         if local.is_dir():
             local = local / "index.html"
         try:
-            raw = request.sizes()["responseBodySize"]
+            raw = max(0, request.sizes()["responseBodySize"])  # -1 for one a service worker answered
         except Exception:
             raw = 0
         self.done.append((raw, gz_size(local) if raw else 0))

@@ -74,8 +74,10 @@ def peak_kb(pid: int) -> int:
     return 0
 
 
-def visit(context: Any, root: pathlib.Path, url: str, ours: bool, line: tuple[float, float] | None) -> dict[str, float]:
-    before = renderers()
+def visit(
+    context: Any, root: pathlib.Path, url: str, ours: bool, line: tuple[float, float] | None, before: set[int]
+) -> dict[str, float]:
+    """One visit in `context`; `before` are the renderers that ran before the context (not its own)."""
     page = context.new_page()
     meter = browser.Meter(page, root)
     if line is not None:
@@ -88,7 +90,7 @@ def visit(context: Any, root: pathlib.Path, url: str, ours: bool, line: tuple[fl
     browser._answered(page, ours)
     answer = float(page.evaluate("() => performance.now()"))
     time.sleep(0.2)
-    mine = renderers() - before
+    mine = renderers() - before  # the context's own renderer, the worker's thread inside it
     row = {
         "answer": answer,
         "longtasks": sum(page.evaluate("() => window.__lt")),
@@ -101,10 +103,11 @@ def visit(context: Any, root: pathlib.Path, url: str, ours: bool, line: tuple[fl
 
 def offline(chromium: Any, root: pathlib.Path, base: str) -> dict[str, float]:
     """One visit online, then the same page with no network: the service worker answers."""
+    before = renderers()
     context = chromium.new_context()
     context.add_init_script(browser.LONGTASKS)
     try:
-        visit(context, root, base + "/site/ai/", True, None)
+        visit(context, root, base + "/site/ai/", True, None, before)
         page = context.new_page()
         page.goto(base + "/site/", wait_until="load")
         until = time.monotonic() + 60
@@ -114,7 +117,7 @@ def offline(chromium: Any, root: pathlib.Path, base: str) -> dict[str, float]:
             time.sleep(0.25)
         page.close()
         context.set_offline(True)
-        return visit(context, root, base + "/site/ai/", True, None)
+        return visit(context, root, base + "/site/ai/", True, None, before)
     finally:
         context.close()
 
@@ -174,12 +177,12 @@ def main() -> None:
             for run in range(RUNS):
                 for line, spec in LINES.items():
                     for name, (path, ours) in CONTENDERS.items():
+                        before = renderers()
                         context = chromium.new_context()
                         context.add_init_script(browser.LONGTASKS)
                         try:
-                            results.setdefault(f"{line} {name}", []).append(
-                                visit(context, root, base + path, ours, spec)
-                            )
+                            row = visit(context, root, base + path, ours, spec, before)
+                            results.setdefault(f"{line} {name}", []).append(row)
                         finally:
                             context.close()
                 results.setdefault("offline ours", []).append(offline(chromium, root, base))
