@@ -23,7 +23,7 @@ from helpers import scan_corpus  # noqa: E402
 def precision_recall(root: pathlib.Path) -> None:
     stats: dict[str, list[int]] = {}  # rule -> [true positives, false positives, misses]
     for name in scan_corpus.REPOS:
-        result = scan_path(scan_corpus.write(root, name))
+        result = scan_path(scan_corpus.write(root, name), external=True)  # detect-secrets too, as --detect-secrets
         found = {(f["rule"], f["file"], f["line"]) for b in result["basics"] for f in b["findings"]}
         planted = scan_corpus.planted(name)
         for rule, _, _ in found | planted:
