@@ -168,14 +168,20 @@ def _now(page: Any) -> float:
     return float(page.evaluate("() => performance.now()"))
 
 
+def emulate(context: Any, page: Any, bits: float, rtt: float) -> None:
+    """A line of `bits` per second down (a quarter of it up) with `rtt` ms round trips, for the page
+    and its worker's fetches (DevTools emulation)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    conditions = {"offline": False, "latency": rtt, "downloadThroughput": bits / 8, "uploadThroughput": bits / 32}
+    cdp.send("Network.emulateNetworkConditions", conditions)
+
+
 def visit(context: Any, root: pathlib.Path, url: str, ours: bool, throttle: bool = False) -> dict[str, float]:
     page = context.new_page()
     meter = Meter(page, root)
-    if throttle:  # a 20 Mbit/s line with 40 ms round trips (DevTools emulation; covers the worker's fetches)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        conditions = {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8, "uploadThroughput": 5e6 / 8}
-        cdp.send("Network.emulateNetworkConditions", conditions)
+    if throttle:  # a 20 Mbit/s line with 40 ms round trips
+        emulate(context, page, 20e6, 40)
     page.goto(url, wait_until="load")
     fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 0}).startTime")
     before_touch = meter.total()  # at the load event: for ours, the widget is not yet in view

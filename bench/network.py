@@ -81,11 +81,7 @@ def visit(
     page = context.new_page()
     meter = browser.Meter(page, root)
     if line is not None:
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        bits, rtt = line
-        conditions = {"offline": False, "latency": rtt, "downloadThroughput": bits / 8, "uploadThroughput": bits / 32}
-        cdp.send("Network.emulateNetworkConditions", conditions)
+        browser.emulate(context, page, *line)
     page.goto(url, wait_until="load")
     browser._answered(page, ours)
     answer = float(page.evaluate("() => performance.now()"))

@@ -8,17 +8,16 @@ takes the network away with Playwright's `set_offline` and opens the page again.
 
 from __future__ import annotations
 
+import json
 import pathlib
 import shutil
-import subprocess
-import sys
 import time
 from typing import Any
 
 import pytest
 
-from helpers.browser import CHROMIUM, CHROMIUM_ARGS, LIVE_MS, wait_state, watch
-from helpers.site import BUILD_ENV, CONFIG, ROOT
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, LIVE_MS, runtime_file, wait_state, watch
+from helpers.site import ROOT, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -76,7 +75,7 @@ def test_a_second_visit_answers_with_no_network(built_site, fresh, base) -> None
     page.goto(base + "stages/", wait_until="load")
     wait_state(page, "wm-stage", "live", LIVE_MS)
     kept = wait_kept(page, base + "stages/")
-    assert len(kept["names"]) == 1 and kept["names"][0] == f"whatmatters {base} {built_site_build(built_site)}"
+    assert len(kept["names"]) == 1 and kept["names"][0] == f"whatmatters {base} {build_of(built_site.site)}"
     context.set_offline(True)
     failed: list[str] = []
     page.on("requestfailed", lambda r: failed.append(r.url))
@@ -90,9 +89,9 @@ def test_a_second_visit_answers_with_no_network(built_site, fresh, base) -> None
     assert log.errors == ["console: Failed to load resource: net::ERR_FAILED"] * len(failed), log.errors
 
 
-def built_site_build(built_site) -> str:
-    html = (built_site.site / "stages" / "index.html").read_text(encoding="utf-8")
-    return html.split('data-wm-build="', 1)[1].split('"', 1)[0]
+def build_of(site: pathlib.Path) -> str:
+    """A published site's build id, as its runtime manifest names it."""
+    return json.loads(runtime_file(site, "runtime.json").read_text(encoding="utf-8"))["build"]
 
 
 def test_a_page_never_opened_is_not_there_offline_and_no_python_is_kept_without_a_widget(fresh, base) -> None:
@@ -113,22 +112,6 @@ def test_a_page_never_opened_is_not_there_offline_and_no_python_is_kept_without_
         page.goto(base + "ai-costs/", wait_until="load")
 
 
-# A release with other data: the hook that places the runtime is given the changed data too,
-# so the engine, the manifest and hence the build id change with the pages.
-NEXT_BUILD = """
-import sys
-import decision.publishing.post_build as post_build
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-config_file, site_dir, data = sys.argv[1:]
-place = post_build.place_runtime
-post_build.place_runtime = lambda site, pyodide=None, data_dir=None, **kw: place(site, pyodide, data, **kw)
-config = load_config(config_file, site_dir=site_dir, strict=True)
-config.mdx_configs["whatmatters"] = {"data_dir": data}
-build(config)
-"""
-
-
 @pytest.fixture(scope="module")
 def next_release(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """Release N+1: the guide with one threshold changed (Alpha starts at 3 users, not 101), so another build id."""
@@ -139,16 +122,8 @@ def next_release(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     assert text.count("max_users = 100\n") == 1
     stages.write_text(text.replace("max_users = 100\n", "max_users = 2\n"), encoding="utf-8")
     site = tmp_path_factory.mktemp("site-next")
-    done = subprocess.run(
-        [sys.executable, "-c", NEXT_BUILD, str(CONFIG), str(site), str(data)],
-        cwd=ROOT,
-        env=BUILD_ENV,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = mkdocs_build(site, data_dir=data, engine=True)
+    assert done.returncode == 0, done.stdout
     return site
 
 
@@ -157,9 +132,8 @@ def test_release_n_plus_1_replaces_the_cache_of_release_n(built_site, next_relea
     live = tmp_path / "live"
     live.symlink_to(built_site.site, target_is_directory=True)
     base = serve(live, "/")
-    old, new = built_site_build(built_site), (next_release / "stages" / "index.html").read_text(encoding="utf-8")
-    new_build = new.split('data-wm-build="', 1)[1].split('"', 1)[0]
-    assert old != new_build
+    new_build = build_of(next_release)
+    assert build_of(built_site.site) != new_build
     context = chromium.new_context()
     try:
         log = watch(context, base)

@@ -18,14 +18,21 @@ CONFIG = ROOT / "mkdocs.yml"
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 # Builds with the extension option `data_dir` set; MkDocs has no command-line switch for
-# an extension's options, so the config is loaded as the CLI would and then given one.
+# an extension's options, so the config is loaded as the CLI would and then given one. With
+# "engine" as the fourth argument, the hook that places the runtime packs that data into the
+# engine too (another release: another engine, manifest and build id).
 _BUILD_WITH_DATA = """
 import sys
+import decision.publishing.post_build as post_build
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-config = load_config(sys.argv[1], site_dir=sys.argv[2], strict=True)
+config_file, site_dir, data, *engine = sys.argv[1:]
+if engine:
+    place = post_build.place_runtime
+    post_build.place_runtime = lambda site, pyodide=None, data_dir=None, **kw: place(site, pyodide, data, **kw)
+config = load_config(config_file, site_dir=site_dir, strict=True)
 assert "whatmatters" in config.markdown_extensions, "mkdocs.yml does not load the whatmatters extension"
-config.mdx_configs["whatmatters"] = {"data_dir": sys.argv[3]}
+config.mdx_configs["whatmatters"] = {"data_dir": data}
 build(config)
 """
 
@@ -65,13 +72,16 @@ class Build:
 
 
 def mkdocs_build(
-    site: pathlib.Path, config: pathlib.Path = CONFIG, data_dir: pathlib.Path | None = None
+    site: pathlib.Path, config: pathlib.Path = CONFIG, data_dir: pathlib.Path | None = None, engine: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run a strict MkDocs build from the project root, stdout and stderr together."""
+    """Run a strict MkDocs build from the project root, stdout and stderr together.
+
+    `data_dir` is the pages' data; with `engine`, the live widgets' engine carries it too."""
     if data_dir is None:
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)]
     else:
         command = [sys.executable, "-c", _BUILD_WITH_DATA, str(config), str(site), str(data_dir)]
+        command += ["engine"] if engine else []
     return subprocess.run(
         command,
         cwd=ROOT,

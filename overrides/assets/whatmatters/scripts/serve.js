@@ -27,13 +27,15 @@ const PROGRESS_MS = 100;
 // The downloads being copied into the cache the page named (`keep`), for a visit with no network
 // (../service-worker.js). A copy that fails (no space, storage refused) costs only the offline visit.
 const storing = [];
-function storeCopy(keep, response) {
+// The cache named by the page, or null: none named, or no Cache Storage in this worker.
+let keeping = null;
+function storeCopy(response) {
   const copy = response.clone();
-  const put = caches.open(keep).then((cache) => cache.put(response.url, copy));
+  const put = caches.open(keeping).then((cache) => cache.put(response.url, copy));
   storing.push(put.catch((error) => console.warn("[whatmatters] offline copy not kept:", response.url, error)));
 }
 
-function counting(total, keep) {
+function counting(total) {
   let loaded = 0;
   let told = 0;
   const tell = (force) => {
@@ -50,7 +52,7 @@ function counting(total, keep) {
       throw new Error(`${error.message} for ${input}`, { cause: error }); // a refused integrity check says only "Failed to fetch"
     }
     if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
-    if (keep && response.status === 200 && response.type === "basic") storeCopy(keep, response);
+    if (keeping && response.status === 200 && response.type === "basic") storeCopy(response);
     if (!response.body) return response;
     const reader = response.clone().body.getReader();
     (async () => {
@@ -85,8 +87,8 @@ async function init(manifestUrl, build, keep) {
   const manifestResponse = await realFetch(manifestUrl, { cache: "no-cache" });
   if (manifestResponse.status === 404) throw new Stale("runtime manifest gone: a newer release replaced it");
   if (!manifestResponse.ok) throw new Error(`runtime manifest: HTTP ${manifestResponse.status}`);
-  if (typeof caches === "undefined") keep = null;
-  if (keep) storeCopy(keep, manifestResponse);
+  keeping = keep && typeof caches !== "undefined" ? keep : null;
+  if (keeping) storeCopy(manifestResponse);
   const manifest = await manifestResponse.json();
   if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
@@ -94,7 +96,7 @@ async function init(manifestUrl, build, keep) {
   releaseFiles = [manifest.engine.url, manifest.stdlib && manifest.stdlib.url]
     .filter(Boolean)
     .map((url) => new URL(url, base).href);
-  self.fetch = counting(manifest.fetched_bytes, keep);
+  self.fetch = counting(manifest.fetched_bytes);
   // The engine downloads while Pyodide starts; it is checked against the hash the build recorded
   // before Python sees a byte of it. A 404 or a wrong hash ends the start at once (Promise.all).
   const engine = self
@@ -175,7 +177,7 @@ export function serve({ build }) {
         await init(message.manifest, message.build, message.keep);
         if (starting) self.postMessage({ type: "ready" });
         starting = false;
-        if (message.keep) {
+        if (keeping) {
           await Promise.all(storing);
           const urls = performance.getEntriesByType("resource").map((entry) => entry.name);
           self.postMessage({ type: "stored", urls: [self.location.href, ...urls] });
