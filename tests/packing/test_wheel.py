@@ -68,6 +68,21 @@ def test_the_wheel_carries_the_runtime_and_pyodides_licence(artifacts: Artifacts
     assert "Mozilla Public License" in zipfile.ZipFile(artifacts.wheel).read(notice).decode()
 
 
+def test_the_size_report_gives_this_wheels_size_and_its_runtimes_share(artifacts: Artifacts) -> None:
+    """The size report's wheel line, on the real wheel: its size, and the runtime's packed and installed bytes."""
+    from decision.publishing.size_report import wheel_line
+
+    with zipfile.ZipFile(artifacts.wheel) as wheel:
+        runtime = [i for i in wheel.infolist() if i.filename.startswith("decision/_runtime/")]
+    packed, installed = sum(i.compress_size for i in runtime), sum(i.file_size for i in runtime)
+    size = artifacts.wheel.stat().st_size
+    assert 0 < packed < size < installed  # the runtime is most of the wheel, and gzip-able
+    assert wheel_line(artifacts.wheel.parent) == (
+        f"Wheel {artifacts.wheel.name}: {size / 1e6:.2f} MB "
+        f"(the browser runtime in it: {packed / 1e6:.2f} MB, {installed / 1e6:.2f} MB installed)"
+    )
+
+
 def test_the_sdist_builds_the_same_wheel_as_the_checkout(artifacts: Artifacts, tmp_path: pathlib.Path) -> None:
     """Every file of the wheel built from the sdist has the bytes of the wheel built straight from this checkout."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
