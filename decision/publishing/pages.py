@@ -151,9 +151,30 @@ def stamp_runtime(home: str | pathlib.Path, offline: str | None = None) -> dict[
 _UNNAMED_SEARCH = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(?![^>]*aria-label)')
 
 
+def preload_links(prefix: str, names: dict[str, str], modules: list[str]) -> str:
+    """`<link rel="modulepreload">` tags for the widget script and each of `modules`, at `prefix`.
+
+    The widget script's tag sits at the end of a page's body, where the browser finds it late,
+    and its modules only once it has arrived. Named in the head, after the stylesheets and before
+    any script, the whole graph downloads while the page is parsed, and a widget in view can start
+    as soon as it is (page.js). The worker's module (serve.js) is among them: it is not run on the
+    page, but the worker then finds it in the HTTP cache instead of asking for it after its own
+    script. Our modules only, never the worker script itself or anything of Python: a page whose
+    widgets the reader never reaches still downloads no Pyodide byte.
+    """
+    urls = [names["widget.js"], *(f"{names['scripts']}/{m}" for m in modules)]
+    return "".join(f'<link rel="modulepreload" href="{prefix}{url}">' for url in urls)
+
+
 def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
-    """Point every page at the hashed files and mark each widget with the build id; return pages changed."""
+    """Point every page at the hashed files, name the widget scripts in its head (preload_links) and
+    mark each widget with the build id; return pages changed."""
     site_dir = pathlib.Path(site_dir)
+    folder = site_dir / RUNTIME_DIR / names["scripts"]
+    modules = [p.name for p in module_files(folder)]
+    script_tag = re.compile(
+        r"<script\b[^>]*?\ssrc=[\"']([^\"'<>]*?)" + re.escape(f"{RUNTIME_DIR}/{names['widget.js']}") + r"[\"']"
+    )
     # Only where a tag loads the file (src= or href=): a code sample that names it, such as the
     # Embed page's zensical.toml, keeps the plain name a reader's own site has.
     references = [
@@ -172,6 +193,14 @@ def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
             text = pattern.sub(new, text)
         text = _WIDGET_TAG.sub(lambda m: _BUILD_ATTR.sub("", m.group(1)) + f' data-wm-build="{names["build"]}"', text)
         text = _UNNAMED_SEARCH.sub(r'\1 aria-label="Search"', text)
+        tag = script_tag.search(text)
+        end = text.find("</head>")
+        if tag and end > 0 and "modulepreload" not in text[:end]:
+            # Before the head's first script: an inline script waits for the stylesheets, and the
+            # links after it would be found only then.
+            first = text.find("<script", 0, end)
+            at = first if first > 0 else end
+            text = text[:at] + preload_links(f"{tag.group(1)}{RUNTIME_DIR}/", names, modules) + text[at:]
         if text != page:
             path.write_text(text, encoding="utf-8")
             changed += 1

@@ -217,6 +217,26 @@ class TestOutput:
                 target = (page.parent / ref).resolve() if not ref.startswith("/") else site / ref.lstrip("/")
                 assert target.is_file(), f"{page.relative_to(site)} names {ref}"
 
+    def test_a_page_names_its_widget_scripts_in_its_head(self, built_site: Build) -> None:
+        """Every page that loads the widget script names it and each module it imports in its head,
+        before any script there (issue 25): our modules only, not the worker script and nothing of Python."""
+        site = built_site.site
+        folder = next((site / "assets" / "whatmatters").glob("scripts.*"))
+        want = {"widget.js"} | {p.name for p in folder.glob("*.js")}
+        assert scripts.WORKER_MODULE in want
+        pages = 0
+        for page in site.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if not re.search(r'<script[^>]*src="[^"]*assets/whatmatters/widget\.[0-9a-f]{12}\.js"', text):
+                continue
+            pages += 1
+            head = text[: text.index("</head>")]
+            named = re.findall(r'<link rel="modulepreload" href="([^"]+)">', head)
+            assert {publish.plain_name(n.rsplit("/", 1)[-1]) for n in named} == want, page.relative_to(site)
+            first_script = head.find("<script")
+            assert first_script < 0 or head.index("modulepreload") < first_script
+        assert pages >= 20
+
     def test_code_samples_keep_the_plain_names(self, built_site: Build) -> None:
         """The Embed page's zensical.toml tells readers the names their own site has: only tags
         that load a file (src=, href=) get the hashed name; a code sample keeps the plain one."""

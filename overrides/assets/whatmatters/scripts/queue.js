@@ -106,7 +106,7 @@ export function startRuntime() {
     else if (data.type === "ready") { clearTimeout(timer); rt.live = true; settle.resolve(); pump(); }
     else if (data.type === "failed") fail(data.detail);
     else if (data.type === "stale") { rt.stale = true; fail(data.detail); }
-    else if (data.type === "stored") keep(data.urls);
+    else if (data.type === "stored") keep([...data.urls, release.manifest.href]);  // the page read the manifest
     else if (data.type === "response" && busy && data.id === busy.id) {
       const done = busy;
       busy = null;
@@ -124,6 +124,15 @@ export function startRuntime() {
       .then((response) => { if (response.status === 404) rt.stale = true; }, () => {})
       .finally(() => fail(rt.stale ? `worker script gone (404): ${release.worker.href}` : detail));
   };
-  worker.postMessage({ type: "init", manifest: release.manifest.href, build: release.build, keep: keepName() });
+  // The manifest is read here while the worker's own scripts load, and handed over with init:
+  // the worker's downloads begin one round trip sooner. A manifest the page can't read (gone
+  // with a newer release, a failed request) the worker asks for itself, and says why.
+  fetch(release.manifest)
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => null)
+    .then((read) => {
+      if (rt.failed) return;
+      worker.postMessage({ type: "init", manifest: release.manifest.href, build: release.build, keep: keepName(), read });
+    });
   return rt;
 }

@@ -2,7 +2,8 @@
 // What Matters When: the one worker behind every widget of a visit. `serve` is what the
 // generated worker script calls, with its release's build id.
 // It loads Pyodide and the engine once, then answers requests with decision.api.handle.
-// Messages in:  {type: "init", manifest: URL, build, keep}  |  {type: "ask", id, request}
+// Messages in:  {type: "init", manifest: URL, build, keep, read?}  |  {type: "ask", id, request}
+//               (`read`: the manifest's content, when the page has fetched it already)
 // Messages out: {type: "progress", loaded, total} | {type: "alive"} (a step done without bytes)
 //               {type: "ready"} | {type: "failed", detail}
 //               {type: "response", id, response}
@@ -81,15 +82,22 @@ function wasmMimeFallback() {
   };
 }
 
-async function init(manifestUrl, build, keep) {
-  if (build !== BUILD) throw new Stale(`page script of build ${build}, worker of build ${BUILD}`);
-  if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available in this browser");
+// The manifest: as the page read it (`given`, fetched while this worker's scripts loaded), or
+// asked for here when the page could not read it.
+async function readManifest(manifestUrl, given) {
+  if (given && typeof given === "object") return given;
   const manifestResponse = await realFetch(manifestUrl, { cache: "no-cache" });
   if (manifestResponse.status === 404) throw new Stale("runtime manifest gone: a newer release replaced it");
   if (!manifestResponse.ok) throw new Error(`runtime manifest: HTTP ${manifestResponse.status}`);
-  keeping = keep && typeof caches !== "undefined" ? keep : null;
   if (keeping) storeCopy(manifestResponse);
-  const manifest = await manifestResponse.json();
+  return manifestResponse.json();
+}
+
+async function init(manifestUrl, build, keep, given) {
+  if (build !== BUILD) throw new Stale(`page script of build ${build}, worker of build ${BUILD}`);
+  if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available in this browser");
+  keeping = keep && typeof caches !== "undefined" ? keep : null;
+  const manifest = await readManifest(manifestUrl, given);
   if (BUILD !== "dev" && manifest.build !== BUILD) throw new Stale(`manifest of build ${manifest.build}, worker of build ${BUILD}`);
   const base = new URL(manifestUrl);
   // Files named by this release's hash: a 404 for one means a newer release has replaced it.
@@ -174,7 +182,7 @@ export function serve({ build }) {
     if (message.type === "init") {
       starting = true;
       try {
-        await init(message.manifest, message.build, message.keep);
+        await init(message.manifest, message.build, message.keep, message.read);
         if (starting) self.postMessage({ type: "ready" });
         starting = false;
         if (keeping) {
