@@ -123,6 +123,33 @@ class Meter:
         return sum(r for r, _ in self.done), sum(g for _, g in self.done)
 
 
+STATIC_RESULT = """document.addEventListener("DOMContentLoaded", () => {
+  window.__static = document.querySelector("#wm-cost [data-wm-swap=result]")?.innerHTML;
+});"""
+
+
+def restored(page: Any) -> None:
+    """The cost widget opened from a shared link: live, its result no longer the build's (STATIC_RESULT)."""
+    page.wait_for_function(
+        """() => { const w = document.getElementById("wm-cost");
+          return w.dataset.wmState === "live" && w.querySelector("[data-wm-swap=result]").innerHTML !== window.__static; }""",
+        timeout=TIMEOUT,
+    )
+
+
+def shared_link(chromium: Any, url: str) -> str:
+    """The address the cost widget shares once a reader has typed 7 turns into it (its hash)."""
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        _answered(page, True)
+        page.wait_for_function("() => location.hash.startsWith('#wm=cost.')", timeout=TIMEOUT)
+        return str(page.evaluate("() => location.hash"))
+    finally:
+        context.close()
+
+
 def _ask_turns(page: Any) -> None:
     """Once the cost widget is live, type 7 turns, commit with Tab (no typing pause), wait for the answer."""
     page.wait_for_function("() => document.getElementById('wm-cost').dataset.wmState === 'live'", timeout=TIMEOUT)

@@ -4,7 +4,14 @@ Served as GitHub Pages serves (gzip on the wire, `Cache-Control: max-age=600`: l
 at localhost and through DevTools' network emulation at 20 Mbit/s (40 ms round trips) and 5 Mbit/s
 (80 ms), each contender in a fresh browser context, contenders interleaved, medians of BENCH_RUNS:
 
-- ours: the AI page, the cost widget scrolled into view, 7 turns typed, the answer;
+- ours, link: the AI page opened from a link to the cost widget that carries 7 turns (the address
+  a widget writes when a reader shares it), so the widget is in the first viewport and asks the
+  floor's very request; the page starts the runtime as soon as it is parsed (page.js);
+- ours, link, no bundle (localhost only): the same with Material's bundle taken out of the
+  page (no search, no instant navigation), to show which long tasks and how much of the first
+  paint are Material's;
+- ours, scroll: the AI page opened at the top, the cost widget (below the fold) scrolled into
+  view after load, 7 turns typed, the answer: a reader finding the widget;
 - the floor: a bare worker page that loads exactly the files our site ships (peers.py, floor-ours)
   and answers the same request: what any page would need to do the same;
 - offline: ours again in a context that visited once, with the network taken away
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import statistics
 import subprocess
 import sys
@@ -41,7 +49,15 @@ LINES: dict[str, tuple[float, float] | None] = {
     "20 Mbit/s": (20e6, 40),
     "5 Mbit/s": (5e6, 80),
 }
-CONTENDERS = {"ours": ("/site/ai/", True), "floor": ("/floor-ours/", False)}
+# name: (path, our page?); LINK is filled in by main() with the address the widget shares.
+CONTENDERS = {
+    "ours, link": ("/site/ai/LINK", True),
+    "ours, link, no bundle": ("/site/ai/no-bundle.htmlLINK", True),
+    "ours, scroll": ("/site/ai/", True),
+    "floor": ("/floor-ours/", False),
+}
+LOCAL_ONLY = ("ours, link, no bundle",)
+BUNDLE_TAG = re.compile(r'<script defer src="[^"]*/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
 KEPT_JS = """async () => {
   for (const name of await caches.keys()) {
     const urls = (await (await caches.open(name)).keys()).map((r) => r.url);
@@ -49,6 +65,18 @@ KEPT_JS = """async () => {
   }
   return false;
 }"""
+
+
+FIRST_PAINT_JS = "() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN"
+
+
+def without_bundle(page: pathlib.Path) -> pathlib.Path:
+    """`page` with Material's bundle taken out, beside it (the same relative addresses)."""
+    text, n = BUNDLE_TAG.subn("", page.read_text(encoding="utf-8"))
+    assert n == 1, f"expected one bundle tag in {page}, found {n}"
+    out = page.with_name("no-bundle.html")
+    out.write_text(text, encoding="utf-8")
+    return out
 
 
 def renderers() -> set[int]:
@@ -83,13 +111,17 @@ def visit(
     if line is not None:
         browser.emulate(context, page, *line)
     page.goto(url, wait_until="load")
-    browser._answered(page, ours)
+    if "#wm=" in url:
+        browser.restored(page)
+    else:
+        browser._answered(page, ours)
     answer = float(page.evaluate("() => performance.now()"))
     time.sleep(0.2)
     mine = renderers() - before  # the context's own renderer, the worker's thread inside it
     row = {
         "answer": answer,
         "longtasks": sum(page.evaluate("() => window.__lt")),
+        "paint": float(page.evaluate(FIRST_PAINT_JS)),
         "wire": meter.total()[0],
         "peak_mb": max((peak_kb(pid) for pid in mine), default=0) / 1024,
     }
@@ -103,7 +135,7 @@ def offline(chromium: Any, root: pathlib.Path, base: str) -> dict[str, float]:
     context = chromium.new_context()
     context.add_init_script(browser.LONGTASKS)
     try:
-        visit(context, root, base + "/site/ai/", True, None, before)
+        visit(context, root, base + "/site/ai/", True, None, before)  # scrolled to, typed: the widget shares
         page = context.new_page()
         page.goto(base + "/site/", wait_until="load")
         until = time.monotonic() + 60
@@ -124,8 +156,9 @@ def med(rows: list[dict[str, float]], key: str) -> float:
 
 def table(results: dict[str, list[dict[str, float]]]) -> str:
     out = [
-        "| Line | Contender | Answer from navigation | vs floor | Physical floor | vs physical | Long tasks | On the wire | Renderer peak |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Line | Contender | Answer from navigation | vs floor | Physical floor | vs physical | First paint "
+        "| Long tasks | On the wire | Renderer peak |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     start = med(results.get("localhost floor", []), "answer")
     for line in LINES:
@@ -139,13 +172,14 @@ def table(results: dict[str, list[dict[str, float]]]) -> str:
             answer = med(rows, "answer")
             out.append(
                 f"| {line} | {name} | {answer / 1000:.2f} s | {answer / floor:.2f}x | {physical / 1000:.2f} s | "
-                f"{answer / physical:.2f}x | {med(rows, 'longtasks'):.0f} ms | {med(rows, 'wire') / 1e6:.2f} MB | "
+                f"{answer / physical:.2f}x | {med(rows, 'paint'):.0f} ms | {med(rows, 'longtasks'):.0f} ms | {med(rows, 'wire') / 1e6:.2f} MB | "
                 f"{med(rows, 'peak_mb'):.0f} MB |"
             )
     rows = results.get("offline ours", [])
     if rows:
         out.append(
-            f"| offline (second visit) | ours | {med(rows, 'answer') / 1000:.2f} s | - | - | - | "
+            f"| offline (second visit) | ours, scroll | {med(rows, 'answer') / 1000:.2f} s | - | - | - | "
+            f"{med(rows, 'paint'):.0f} ms | "
             f"{med(rows, 'longtasks'):.0f} ms | {med(rows, 'wire') / 1e6:.2f} MB | {med(rows, 'peak_mb'):.0f} MB |"
         )
     return "\n".join(out)
@@ -167,15 +201,21 @@ def main() -> None:
         stdlib = write_trimmed_stdlib(peers.PYODIDE / "python_stdlib.zip", work / "stdlib")
         root = work / "root"
         peers.lay_out(root, site, archive, stdlib)
+        without_bundle(root / "site" / "ai" / "index.html")
         results: dict[str, list[dict[str, float]]] = {}
         with browser.serve(root, lh.GzipHandler) as base, sync_playwright() as p:
             chromium = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.ARGS, headless=True)
+            link = browser.shared_link(chromium, base + "/site/ai/")
+            contenders = {name: (path.replace("LINK", link), ours) for name, (path, ours) in CONTENDERS.items()}
             for run in range(RUNS):
                 for line, spec in LINES.items():
-                    for name, (path, ours) in CONTENDERS.items():
+                    for name, (path, ours) in contenders.items():
+                        if name in LOCAL_ONLY and spec is not None:
+                            continue
                         before = renderers()
                         context = chromium.new_context()
                         context.add_init_script(browser.LONGTASKS)
+                        context.add_init_script(browser.STATIC_RESULT)
                         try:
                             row = visit(context, root, base + path, ours, spec, before)
                             results.setdefault(f"{line} {name}", []).append(row)
