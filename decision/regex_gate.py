@@ -227,13 +227,13 @@ def word_checker(text: str) -> Callable[[str], bool]:
     and a word with a run the message lacks is ruled out without reading it again.
     """
     text = _OTHER_SPACE.sub(" ", text)
-    threes = {text[i : i + 3] for i in range(len(text) - 2)}
+    threes = set(zip(text, text[1:], text[2:], strict=False))  # 3-tuples: zip builds them in C, slices would not
     seen: dict[str, bool] = {}
 
     def holds(word: str) -> bool:
         found = seen.get(word)
         if found is None:
-            possible = all(word[i : i + 3] in threes for i in range(len(word) - 2))
+            possible = all(run in threes for run in zip(word, word[1:], word[2:], strict=False))
             found = seen[word] = possible and word in text
         return found
 

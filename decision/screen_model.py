@@ -38,8 +38,15 @@ def features(words: list[str], grams: tuple[int, ...] = ()) -> list[tuple[int, .
     return out
 
 
+# Each hash is the CRC-32 of a tagged string ("w word", "b previous word", "c run"). A CRC runs
+# on from where a prefix left it, so a tag's (and a previous word's) part is taken once and each
+# word, pair or run costs one call on its own bytes.
+_WORD_TAG, _PAIR_TAG, _RUN_TAG = zlib.crc32(b"w "), zlib.crc32(b"b "), zlib.crc32(b"c ")
+
+
 def _hashes(previous: str, word: str) -> tuple[int, int]:
-    return zlib.crc32(f"w {word}".encode()), zlib.crc32(f"b {previous} {word}".encode())
+    after = zlib.crc32(previous.encode() + b" ", _PAIR_TAG)
+    return zlib.crc32(word.encode(), _WORD_TAG), zlib.crc32(word.encode(), after)
 
 
 MIN_WORDS = 3  # an instruction takes a few different words: a flood of one or two never flags
@@ -51,8 +58,10 @@ def _gram_hashes(word: str, grams: tuple[int, ...]) -> tuple[int, ...]:
     if not grams or len(word) < 3 or not word.isalpha():
         return ()
     marked = f"<{word[:GRAM_LETTERS]}>"
-    runs = dict.fromkeys(marked[i : i + n] for n in grams for i in range(len(marked) - n + 1))
-    return tuple(zlib.crc32(f"c {run}".encode()) for run in runs)
+    # An ASCII word's letters are its bytes: its runs are cut from the bytes at once.
+    letters: str | bytes = marked.encode() if marked.isascii() else marked
+    runs = dict.fromkeys(letters[i : i + n] for n in grams for i in range(len(letters) - n + 1))
+    return tuple(zlib.crc32(run if isinstance(run, bytes) else run.encode(), _RUN_TAG) for run in runs)
 
 
 @dataclass(frozen=True)
@@ -118,21 +127,28 @@ class ScreenModel:
         rows = _buckets(words, mask, self.grams)
         counts = [0] * (mask + 1)
         total = 0.0
-        best, at = float("-inf"), 0
-        first_full = min(window, len(words)) - 1
-        for i, row in enumerate(rows):
-            # The word's buckets in the trainer's order: word, pair, letter runs.
-            for b in row:
-                if not counts[b]:
+        # The first passage fills up; it is the best so far ...
+        for i in range(min(window, len(rows))):
+            for b in rows[i]:  # the word's buckets in the trainer's order: word, pair, letter runs
+                c = counts[b]
+                if not c:
                     total += weights[b]
-                counts[b] += 1
-            if i >= window:
-                for b in rows[i - window]:
-                    counts[b] -= 1
-                    if not counts[b]:
-                        total -= weights[b]
-            if i >= first_full and total > best:
-                best, at = total, max(0, i - window + 1)
+                counts[b] = c + 1
+        best, at = total, 0
+        # ... then each next word comes in and the passage's first word goes out.
+        for i in range(window, len(rows)):
+            for b in rows[i]:
+                c = counts[b]
+                if not c:
+                    total += weights[b]
+                counts[b] = c + 1
+            for b in rows[i - window]:
+                c = counts[b] - 1
+                counts[b] = c
+                if not c:
+                    total -= weights[b]
+            if total > best:
+                best, at = total, i - window + 1
         last = min(at + window, len(words)) - 1
         spans = itertools.islice(_WORDS.finditer(form), at, last + 1)
         first = next(spans)
@@ -143,20 +159,23 @@ class ScreenModel:
 
 
 def _buckets(words: list[str], mask: int, grams: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
-    """Each word's buckets (word, the pair it ends, its letter runs), hashing each distinct pair once."""
+    """Each word's buckets (word, the pair it ends, its letter runs), hashing each distinct word and pair once."""
     seen: dict[tuple[str, str], tuple[int, ...]] = {}
-    runs: dict[str, tuple[int, ...]] = {}
+    own: dict[str, tuple[bytes, int, tuple[int, ...]]] = {}  # a word's bytes, its hash, its runs' buckets
+    after: dict[str, int] = {"^": zlib.crc32(b"^ ", _PAIR_TAG)}  # the pair hash's state after "b word "
     rows = []
     previous = "^"
     for w in words:
         key = (previous, w)
         found = seen.get(key)
         if found is None:
-            letters = runs.get(w)
-            if letters is None:
-                letters = runs[w] = tuple(h & mask for h in _gram_hashes(w, grams))
-            one, pair = _hashes(previous, w)
-            found = seen[key] = (one & mask, pair & mask, *letters)
+            mine = own.get(w)
+            if mine is None:
+                raw = w.encode()
+                mine = own[w] = (raw, zlib.crc32(raw, _WORD_TAG), tuple(h & mask for h in _gram_hashes(w, grams)))
+                after[w] = zlib.crc32(raw + b" ", _PAIR_TAG)
+            raw, one, letters = mine
+            found = seen[key] = (one & mask, zlib.crc32(raw, after[previous]) & mask, *letters)
         rows.append(found)
         previous = w
     return rows
