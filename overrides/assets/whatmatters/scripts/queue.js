@@ -125,9 +125,11 @@ export function startRuntime() {
       .finally(() => fail(rt.stale ? `worker script gone (404): ${release.worker.href}` : detail));
   };
   // The manifest is read here while the worker's own scripts load, and handed over with init:
-  // the worker's downloads begin one round trip sooner. A manifest the page can't read (gone
-  // with a newer release, a failed request) the worker asks for itself, and says why.
-  fetch(release.manifest)
+  // the worker's downloads begin one round trip sooner. Asked again of the server each time, as
+  // the worker did (`mkdocs serve` names it runtime.json in every build). A manifest the page
+  // can't read (gone with a newer release, a failed request) the worker asks for itself, and
+  // says why.
+  fetch(release.manifest, { cache: "no-cache" })
     .then((response) => (response.ok ? response.json() : null))
     .catch(() => null)
     .then((read) => {
