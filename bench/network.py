@@ -6,7 +6,7 @@ at localhost and through DevTools' network emulation at 20 Mbit/s (40 ms round t
 
 - ours, link: the AI page opened from a link to the cost widget that carries 7 turns (the address
   a widget writes when a reader shares it), so the widget is in the first viewport and asks the
-  floor's very request; the page starts the runtime as soon as it is parsed (page.js);
+  floor's very request;
 - ours, link, no bundle (localhost only): the same with Material's bundle taken out of the
   page (no search, no instant navigation), to show which long tasks and how much of the first
   paint are Material's;

@@ -156,8 +156,8 @@ def preload_links(prefix: str, names: dict[str, str], modules: list[str]) -> str
 
     The widget script's tag sits at the end of a page's body, where the browser finds it late,
     and its modules only once it has arrived. Named in the head, after the stylesheets and before
-    any script, the whole graph downloads while the page is parsed, and a widget in view can start
-    as soon as it is (page.js). The worker's module (serve.js) is among them: it is not run on the
+    any script, the whole graph downloads while the page is parsed, ready to run when it is. The
+    worker's module (serve.js) is among them: it is not run on the
     page, but the worker then finds it in the HTTP cache instead of asking for it after its own
     script. Our modules only, never the worker script itself or anything of Python: a page whose
     widgets the reader never reaches still downloads no Pyodide byte.
@@ -195,12 +195,13 @@ def rewrite_pages(site_dir: str | pathlib.Path, names: dict[str, str]) -> int:
         text = _UNNAMED_SEARCH.sub(r'\1 aria-label="Search"', text)
         tag = script_tag.search(text)
         end = text.find("</head>")
-        if tag and end > 0 and "modulepreload" not in text[:end]:
+        links = preload_links(f"{tag.group(1)}{RUNTIME_DIR}/", names, modules) if tag else ""
+        if links and end > 0 and links not in text:  # not twice when a site is published again
             # Before the head's first script: an inline script waits for the stylesheets, and the
             # links after it would be found only then.
             first = text.find("<script", 0, end)
-            at = first if first > 0 else end
-            text = text[:at] + preload_links(f"{tag.group(1)}{RUNTIME_DIR}/", names, modules) + text[at:]
+            at = first if first >= 0 else end
+            text = text[:at] + links + text[at:]
         if text != page:
             path.write_text(text, encoding="utf-8")
             changed += 1
