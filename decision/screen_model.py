@@ -45,8 +45,8 @@ _WORD_TAG, _PAIR_TAG, _RUN_TAG = zlib.crc32(b"w "), zlib.crc32(b"b "), zlib.crc3
 
 
 def _hashes(previous: str, word: str) -> tuple[int, int]:
-    after = zlib.crc32(previous.encode() + b" ", _PAIR_TAG)
-    return zlib.crc32(word.encode(), _WORD_TAG), zlib.crc32(word.encode(), after)
+    raw = word.encode()
+    return zlib.crc32(raw, _WORD_TAG), zlib.crc32(raw, zlib.crc32(previous.encode() + b" ", _PAIR_TAG))
 
 
 MIN_WORDS = 3  # an instruction takes a few different words: a flood of one or two never flags
@@ -58,10 +58,12 @@ def _gram_hashes(word: str, grams: tuple[int, ...]) -> tuple[int, ...]:
     if not grams or len(word) < 3 or not word.isalpha():
         return ()
     marked = f"<{word[:GRAM_LETTERS]}>"
-    # An ASCII word's letters are its bytes: its runs are cut from the bytes at once.
-    letters: str | bytes = marked.encode() if marked.isascii() else marked
-    runs = dict.fromkeys(letters[i : i + n] for n in grams for i in range(len(letters) - n + 1))
-    return tuple(zlib.crc32(run if isinstance(run, bytes) else run.encode(), _RUN_TAG) for run in runs)
+    if marked.isascii():  # an ASCII word's letters are its bytes: its runs are cut from the bytes at once
+        raw = marked.encode()
+        runs = list(dict.fromkeys(raw[i : i + n] for n in grams for i in range(len(raw) - n + 1)))
+    else:
+        runs = [r.encode() for r in dict.fromkeys(marked[i : i + n] for n in grams for i in range(len(marked) - n + 1))]
+    return tuple(zlib.crc32(run, _RUN_TAG) for run in runs)
 
 
 @dataclass(frozen=True)
